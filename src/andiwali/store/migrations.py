@@ -1,0 +1,214 @@
+"""Numbered schema migrations, recorded in ``schema_migrations``.
+
+Each migration is a plain function taking a connection and the dialect name;
+it runs inside one transaction with its record, so a failed migration rolls
+back whole. Never an implicit ``create_all`` on a live database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from andiwali.errors import StoreError
+
+
+def _autoinc(dialect: str) -> str:
+    return "INTEGER PRIMARY KEY AUTOINCREMENT" if dialect == "sqlite" else "BIGSERIAL PRIMARY KEY"
+
+
+def _exec(conn: Connection, statements: str) -> None:
+    for stmt in statements.split(";\n"):
+        if stmt.strip():
+            conn.execute(text(stmt))
+
+
+def m001_initial(conn: Connection, dialect: str) -> None:
+    """Sources, documents, entities, aliases, claims, evidence, mentions, judgements, audit."""
+    _exec(
+        conn,
+        f"""
+CREATE TABLE sources (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reliability TEXT NOT NULL,
+  credibility TEXT NOT NULL,
+  url TEXT
+);
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY,
+  doc_key TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  content_hash TEXT NOT NULL,
+  title TEXT,
+  published TEXT,
+  language TEXT,
+  url TEXT,
+  format TEXT NOT NULL,
+  source_id TEXT REFERENCES sources(id),
+  text TEXT NOT NULL,
+  meta TEXT NOT NULL DEFAULT '{{}}',
+  duplicate_of TEXT REFERENCES documents(id),
+  ingested_at TEXT NOT NULL,
+  extracted_at TEXT,
+  UNIQUE (doc_key, version)
+);
+CREATE INDEX documents_hash ON documents(content_hash);
+CREATE TABLE entities (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  parent_id TEXT,
+  start_date TEXT,
+  end_date TEXT,
+  attributes TEXT NOT NULL DEFAULT '{{}}',
+  refs TEXT NOT NULL DEFAULT '[]',
+  origin TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'curated',
+  merged_into TEXT,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX entities_name ON entities(name);
+CREATE TABLE aliases (
+  entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  norm TEXT NOT NULL,
+  lang TEXT,
+  script TEXT,
+  source TEXT,
+  acronym INTEGER NOT NULL DEFAULT 0,
+  ambiguous INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (entity_id, name)
+);
+CREATE INDEX aliases_norm ON aliases(norm);
+CREATE TABLE claims (
+  id TEXT PRIMARY KEY,
+  subject_id TEXT NOT NULL REFERENCES entities(id),
+  predicate TEXT NOT NULL,
+  object_id TEXT NOT NULL REFERENCES entities(id),
+  polarity TEXT NOT NULL,
+  modality TEXT NOT NULL,
+  attributed_to TEXT REFERENCES entities(id),
+  valid_from TEXT,
+  valid_to TEXT,
+  reported_at TEXT,
+  undated INTEGER NOT NULL,
+  doc_id TEXT REFERENCES documents(id),
+  extractor TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  status TEXT NOT NULL,
+  reviewed_by TEXT,
+  reviewed_at TEXT,
+  qualifiers TEXT NOT NULL DEFAULT '{{}}',
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX claims_subject ON claims(subject_id);
+CREATE INDEX claims_object ON claims(object_id);
+CREATE INDEX claims_predicate ON claims(predicate);
+CREATE INDEX claims_doc ON claims(doc_id);
+CREATE INDEX claims_status ON claims(status);
+CREATE TABLE evidence (
+  claim_id TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+  doc_id TEXT NOT NULL REFERENCES documents(id),
+  start_char INTEGER NOT NULL,
+  end_char INTEGER NOT NULL,
+  quote TEXT NOT NULL,
+  page INTEGER,
+  PRIMARY KEY (claim_id, doc_id, start_char, end_char)
+);
+CREATE INDEX evidence_doc ON evidence(doc_id);
+CREATE TABLE mentions (
+  doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  entity_id TEXT NOT NULL REFERENCES entities(id),
+  start_char INTEGER NOT NULL,
+  end_char INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (doc_id, start_char, end_char, entity_id)
+);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE TABLE judgements (
+  id {_autoinc(dialect)},
+  a_id TEXT NOT NULL,
+  b_id TEXT NOT NULL,
+  judgement TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT,
+  created_at TEXT NOT NULL,
+  undone_at TEXT
+);
+CREATE TABLE audit (
+  id {_autoinc(dialect)},
+  ts TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  before TEXT,
+  after TEXT
+);
+CREATE INDEX audit_object ON audit(object_type, object_id)
+""",
+    )
+    if dialect == "sqlite":
+        conn.execute(text("CREATE VIRTUAL TABLE documents_fts USING fts5(doc_id UNINDEXED, title, body)"))
+    else:
+        conn.execute(
+            text(
+                "ALTER TABLE documents ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+                "(to_tsvector('simple', coalesce(title,'') || ' ' || text)) STORED"
+            )
+        )
+        conn.execute(text("CREATE INDEX documents_tsv ON documents USING GIN (tsv)"))
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection, str], None]]] = [
+    (1, "initial schema", m001_initial),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        exists = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'")
+        ).first()
+    else:
+        exists = conn.execute(text("SELECT to_regclass('schema_migrations')")).scalar()
+    if not exists:
+        return 0
+    return int(conn.execute(text("SELECT coalesce(max(version), 0) FROM schema_migrations")).scalar() or 0)
+
+
+def migrate(engine, target: int | None = None) -> list[int]:
+    """Apply every migration above the current version (each in its own transaction)."""
+    applied: list[int] = []
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+        )
+    with engine.connect() as conn:
+        version = current_version(conn)
+    if version > LATEST:
+        raise StoreError(f"knowledge base schema version {version} is newer than this andiwali ({LATEST})", code="E302")
+    for number, name, fn in MIGRATIONS:
+        if number <= version or (target is not None and number > target):
+            continue
+        with engine.begin() as conn:
+            fn(conn, conn.dialect.name)
+            conn.execute(
+                text("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)"),
+                {"v": number, "n": name, "t": datetime.now(UTC).isoformat(timespec="seconds")},
+            )
+        applied.append(number)
+    return applied
