@@ -5,9 +5,15 @@ STAMP := $(VENV)/.andiwali-setup
 DEMO_KB ?= demo-kb
 PORT ?= 8000
 
-.PHONY: setup demo test lint fuzz bench clean
+.PHONY: setup system-deps web-assets demo test lint fuzz bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) system-deps web-assets
+
+system-deps:
+	bash scripts/system-deps.sh
+
+web-assets: $(STAMP)
+	@if [ -f scripts/build-web.sh ]; then bash scripts/build-web.sh; fi
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	test -x $(PY) || python3 -m venv $(VENV)

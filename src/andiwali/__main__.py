@@ -1,0 +1,3 @@
+from andiwali.cli import main
+
+main()
