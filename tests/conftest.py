@@ -28,12 +28,32 @@ def shared_dir() -> Path:
     return path
 
 
-@pytest.fixture
-def kb(tmp_path):
-    """A fresh knowledge base with the bundled reference data."""
-    from andiwali.store import KnowledgeBase
+@pytest.fixture(scope="session")
+def _kb_template(tmp_path_factory) -> Path:
+    """One knowledge base with the reference data, built once and copied per test."""
+    import sqlite3
 
-    k = KnowledgeBase.create(tmp_path / "kb")
+    from andiwali.store import DB_FILE, KnowledgeBase
+
+    path = tmp_path_factory.mktemp("kb-template") / "kb"
+    k = KnowledgeBase.create(path)
+    k.close()
+    with sqlite3.connect(path / DB_FILE) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def kb(tmp_path, _kb_template):
+    """A fresh knowledge base with the bundled reference data (a copy of a session template)."""
+    import shutil
+
+    from andiwali.store import DB_FILE, KnowledgeBase
+
+    target = tmp_path / "kb"
+    target.mkdir()
+    shutil.copyfile(_kb_template / DB_FILE, target / DB_FILE)
+    k = KnowledgeBase.open(target)
     yield k
     k.close()
 

@@ -69,9 +69,9 @@ def test_review_accept_is_audited(seeds_kb):
     assert log[0]["action"] == "review:accepted" and log[0]["actor"] == "tester"
 
 
-def test_reextract_and_reingest_do_not_duplicate(seeds_kb, shared_dir):
+def test_reextract_and_reingest_do_not_duplicate(seeds_kb):
     before = json.loads(cli("--kb", seeds_kb, "claims", "--json", "--status", "all"))
-    cli("--kb", seeds_kb, "ingest", str(shared_dir / "seeds"))
+    cli("--kb", seeds_kb, "ingest", str(Path(seeds_kb).parent / "seeds"))
     cli("--kb", seeds_kb, "extract")
     after = json.loads(cli("--kb", seeds_kb, "claims", "--json", "--status", "all"))
     assert sorted(r["id"] for r in after) == sorted(r["id"] for r in before)

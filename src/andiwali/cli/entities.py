@@ -98,3 +98,153 @@ def show(name: str = typer.Argument(..., help="Name, alias or id."), as_json: bo
         neg = " NOT" if c["polarity"] == "negated" else ""
         typer.echo(f"    {c['subject']['name']}{neg} {c['predicate']} {c['object']['name']}  "
                    f"{c['valid_from'] or ''}..{c['valid_to'] or ''}  {c['status']}  {c['extractor']}")
+
+
+# ---- resolution and the judgement ledger (GAZETTEER) -------------------------------
+
+
+def _resolution_source():
+    """The knowledge base at --kb (default ./kb) when there is one, else the bundled reference data."""
+    from pathlib import Path
+
+    from andiwali.cli import state
+    from andiwali.store.kb import DB_FILE
+
+    loc = str(state.kb)
+    if loc.startswith(("postgres", "sqlite:")) or (Path(loc) / DB_FILE).exists():
+        return open_kb()
+    return None
+
+
+def _entity_arg(kb, name: str):
+    """An entity of the knowledge base by id or exact name/alias; fails when unknown or ambiguous."""
+    if name.startswith("ent_"):
+        ent = kb.entity(name)
+        if ent is None:
+            raise fail(f"no entity {name}", 1)
+        return ent
+    from andiwali.resolve import resolve_name
+
+    res = resolve_name(name, kb)
+    exact = [c for c in res.candidates if c.exact and c.score >= 0.95]
+    if len(exact) == 1:
+        return exact[0].entity
+    if not exact:
+        hint = "; ".join(f"{c.entity.name} ({c.entity.id}, {c.score:.2f})" for c in res.candidates[:3])
+        raise fail(f"no entity named {name!r}" + (f"; did you mean: {hint}" if hint else ""), 1)
+    raise fail(f"{name!r} names several entities: " + "; ".join(f"{c.entity.name} ({c.entity.id})" for c in exact) +
+               " — give an id", 1)
+
+
+@entities_app.command()
+def resolve(
+    names: list[str] = typer.Argument(..., help="Names to resolve."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per name, one per line."),
+    kind: str = typer.Option(None, "--kind", help="Only entities of this kind."),
+    limit: int = typer.Option(5, "--limit", help="Candidates per name."),
+) -> None:
+    """Resolve names to entities: candidates with scores and the alias that matched.
+
+    Uses the knowledge base given by --kb (or ./kb) and the bundled reference data when there is none.
+    """
+    from andiwali.resolve import resolver_for
+
+    source = _resolution_source()
+    resolver = resolver_for(source)
+    for name in names:
+        res = resolver.resolve(name, kind=kind, limit=limit)
+        if as_json:
+            typer.echo(json.dumps(res.to_dict(), ensure_ascii=False))
+            continue
+        head = f"{res.entity.name} [{res.entity.kind}] {res.entity.id}" if res.entity else "no entity"
+        typer.echo(f"{name}: {head}")
+        for c in res.candidates:
+            typer.echo(f"    {c.score:.2f}  {c.entity.name} ({c.entity.kind}, {c.entity.id})  via {c.matched_alias!r}")
+
+
+@entities_app.command()
+def merge(
+    a: str = typer.Argument(..., help="The entity to merge (name, alias or id)."),
+    b: str = typer.Argument(..., help="The entity it is the same as (name, alias or id)."),
+    why: str = typer.Option(..., "--why", help="Why they are the same (recorded in the ledger)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Judge A the same as B: A is merged into B. Reversible with `entities unmerge A`."""
+    from andiwali.cli import state
+    from andiwali.store import ledger
+
+    kb = open_kb()
+    ea, eb = _entity_arg(kb, a), _entity_arg(kb, b)
+    j = ledger.merge(kb, ea.id, eb.id, actor=state.actor, reason=why)
+    if as_json:
+        typer.echo(json.dumps(j.to_dict(), ensure_ascii=False))
+    else:
+        typer.echo(f"judgement #{j.id}: {ea.name} ({ea.id}) is the same as {eb.name} ({eb.id}); merged by {j.actor}")
+
+
+@entities_app.command()
+def unmerge(
+    a: str = typer.Argument(..., help="The merged entity (its id, or a name it had)."),
+    why: str = typer.Option(None, "--why", help="Why the merge is undone."),
+    not_same: bool = typer.Option(False, "--not-same", help="Also record that they are not the same."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Undo a merge: the entity stands on its own again (the judgement stays in the ledger, marked undone)."""
+    from andiwali.cli import state
+    from andiwali.store import ledger
+
+    kb = open_kb()
+    if a.startswith("ent_"):
+        ent = kb.entity(a)
+    else:
+        ent = None
+        for e in kb.entities(include_merged=True):
+            if e.attributes.get("_merged_into") and any(
+                n == a or n.lower() == a.lower() for n in e.all_names()
+            ):
+                ent = e
+                break
+    if ent is None:
+        raise fail(f"no merged entity {a!r} (give the merged entity's id; see `entities judgements`)", 1)
+    j = ledger.unmerge(kb, ent.id, actor=state.actor, reason=why)
+    out = [j]
+    if not_same:
+        out.append(ledger.judge(kb, j.a_id, j.b_id, "not_same", actor=state.actor, reason=why))
+    if as_json:
+        for x in out:
+            typer.echo(json.dumps(x.to_dict(), ensure_ascii=False))
+    else:
+        typer.echo(f"judgement #{j.id} undone: {ent.name} ({ent.id}) stands on its own again")
+        if not_same:
+            typer.echo(f"judgement #{out[1].id}: recorded as not the same")
+
+
+@entities_app.command()
+def judgements(
+    entity: str = typer.Option(None, "--entity", help="Only judgements about this entity (name or id)."),
+    active: bool = typer.Option(False, "--active", help="Only judgements not undone."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per judgement, one per line."),
+) -> None:
+    """The judgement ledger: same / not same / unsure, with who, when and why (newest first)."""
+    from andiwali.store import ledger
+
+    kb = open_kb()
+    eid = _entity_arg(kb, entity).id if entity else None
+    names: dict[str, str] = {}
+
+    def name(i: str) -> str:
+        if i not in names:
+            e = kb.entity(i)
+            names[i] = e.name if e else i
+        return names[i]
+
+    rows = ledger.judgements(kb, eid, active_only=active)
+    for j in rows:
+        if as_json:
+            typer.echo(json.dumps(j.to_dict() | {"a_name": name(j.a_id), "b_name": name(j.b_id)}, ensure_ascii=False))
+        else:
+            state_ = f"undone {j.undone_at}" if j.undone_at else "active"
+            typer.echo(f"#{j.id} {j.created_at} {j.actor}: {name(j.a_id)} {j.judgement.replace('_', ' ')} {name(j.b_id)}"
+                       f" [{state_}]" + (f" — {j.reason}" if j.reason else ""))
+    if not as_json:
+        typer.echo(f"{len(rows)} judgements", err=True)

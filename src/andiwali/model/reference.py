@@ -20,16 +20,32 @@ list) and optionally ``relations`` (a list). Entry format::
 
 An alias given as a plain string takes the entry's first reference as its
 source. Loading validates every entry and names the bad one on failure.
+
+A file may also have ``extensions``: entries that add aliases, attributes and
+references to an entity defined in another file (the generated list files use
+them to add what the UN and US lists say about a curated entity)::
+
+    extensions:
+      - extends: al-Qaeda               # canonical name of an entity defined elsewhere
+        kind: organization
+        aliases: [{name: "Al Qaeda", source: "UN list QDe.004"}]
+        attributes: {designations: [{list: UN 1267, number: QDe.004, date: "2001-10-06"}]}
+        references: ["UN list QDe.004"]
+
+Lists in ``attributes`` are extended (without duplicates), mappings merged and
+scalars set only when absent; an alias whose normalized form the entity
+already has is skipped.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -40,6 +56,8 @@ from andiwali.model.ontology import OntologyError, ontology
 
 _ENTITY_KEYS = {"name", "kind", "aliases", "parent", "start", "end", "attributes", "references", "id"}
 _REL_KEYS = {"subject", "predicate", "object", "valid_from", "valid_to", "source", "polarity", "qualifiers"}
+_EXT_KEYS = {"extends", "kind", "aliases", "attributes", "references", "parent", "start", "end"}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -55,6 +73,20 @@ class Gazetteer:
         self._index_name(entity.name, entity.id, None)
         for a in entity.aliases:
             self._index_name(a.name, entity.id, a)
+
+    def add_alias(self, entity: Entity, alias: Alias) -> bool:
+        """Add ``alias`` to an entity already in the gazetteer (False when it normalizes like a name it has)."""
+        key = normalize_name(alias.name)
+        if not key or key == normalize_name(entity.name) or any(normalize_name(a.name) == key for a in entity.aliases):
+            return False
+        entity.aliases.append(alias)
+        self._index_name(alias.name, entity.id, alias)
+        return True
+
+    def prominence(self, entity_id: str) -> int:
+        """A tie-breaker between entities sharing a name: designations, references and names known."""
+        e = self.entities[entity_id]
+        return 3 * len(e.attributes.get("designations") or []) + len(e.references) + len(e.aliases)
 
     def _index_name(self, name: str, eid: str, alias: Alias | None) -> None:
         key = normalize_name(name)
@@ -78,6 +110,10 @@ class Gazetteer:
         for e in hits:
             if normalize_name(e.name) == key:
                 return e
+        if len(hits) > 1:
+            # an alias shared by several entities: prefer one where it is not marked ambiguous, then prominence
+            amb = {e: bool(a is not None and a.ambiguous) for e, a in self.index.get(key, [])}
+            hits = sorted(hits, key=lambda e: (amb.get(e.id, False), -self.prominence(e.id)))
         return hits[0]
 
     def collisions(self) -> dict[str, list[str]]:
@@ -116,7 +152,17 @@ def _parse_entity(raw: Any, where: str) -> tuple[Entity, str | None]:
     if isinstance(refs, str):
         refs = [refs]
     default_source = refs[0] if refs else None
-    aliases = [_alias(a, default_source, f"{where}.aliases[{i}]") for i, a in enumerate(raw.get("aliases") or [])]
+    aliases: list[Alias] = []
+    canon_key = normalize_name(str(raw["name"]))
+    seen: set[str] = set()
+    for i, a in enumerate(raw.get("aliases") or []):
+        alias = _alias(a, default_source, f"{where}.aliases[{i}]")
+        key = normalize_name(alias.name)
+        # one alias per matching key (the first spelling given wins); the canonical name itself
+        # is repeated as an alias only to flag it (ambiguous: true)
+        if key and key not in seen and (key != canon_key or alias.ambiguous):
+            seen.add(key)
+            aliases.append(alias)
     try:
         ent = Entity(
             kind=raw["kind"],
@@ -134,16 +180,70 @@ def _parse_entity(raw: Any, where: str) -> tuple[Entity, str | None]:
     return ent, raw.get("parent")
 
 
+def _merge_attributes(target: dict[str, Any], extra: dict[str, Any]) -> None:
+    for k, v in extra.items():
+        if k not in target or target[k] in (None, "", [], {}):
+            target[k] = v
+        elif isinstance(target[k], list) and isinstance(v, list):
+            for item in v:
+                if item not in target[k]:
+                    target[k].append(item)
+        elif isinstance(target[k], dict) and isinstance(v, dict):
+            _merge_attributes(target[k], v)
+
+
+def _apply_extension(gaz: Gazetteer, canon: dict, ext: Any, where: str) -> str | None:
+    """Add an extension entry's aliases, attributes and references to its entity; returns a parent name."""
+    if not isinstance(ext, dict) or not ext.get("extends"):
+        raise ReferenceDataError(f"{where}: an extension must be a mapping with 'extends'")
+    name = str(ext["extends"])
+    where = f"{where} ({name})"
+    extra = set(ext) - _EXT_KEYS
+    if extra:
+        raise ReferenceDataError(f"{where}: unknown keys {sorted(extra)}")
+    kind = ext.get("kind")
+    ent = None
+    for k in ([kind] if kind else ontology().entity_kinds):
+        if (k, normalize_name(name)) in canon:
+            ent = next((e for e in gaz.lookup(name) if e.kind == k and normalize_name(e.name) == normalize_name(name)), None)
+            if ent is not None:
+                break
+    if ent is None:
+        raise ReferenceDataError(f"{where}: extends unknown entity {name!r} (use its canonical name)")
+    refs = ext.get("references") or []
+    if isinstance(refs, str):
+        refs = [refs]
+    default_source = refs[0] if refs else None
+    for i, raw in enumerate(ext.get("aliases") or []):
+        gaz.add_alias(ent, _alias(raw, default_source, f"{where}.aliases[{i}]"))
+    for r in refs:
+        if str(r) not in ent.references:
+            ent.references.append(str(r))
+    if ext.get("attributes"):
+        if not isinstance(ext["attributes"], dict):
+            raise ReferenceDataError(f"{where}: attributes must be a mapping")
+        _merge_attributes(ent.attributes, ext["attributes"])
+    try:
+        if ext.get("start") and not ent.start:
+            ent.start = check_date(str(ext["start"]), f"{name}: start")
+        if ext.get("end") and not ent.end:
+            ent.end = check_date(str(ext["end"]), f"{name}: end")
+    except ModelError as exc:
+        raise ReferenceDataError(f"{where}: {exc}") from None
+    return str(ext["parent"]) if ext.get("parent") and ent.parent is None else None
+
+
 def load_reference(paths: Iterable[Path]) -> Gazetteer:
     """Load and validate reference files into a Gazetteer."""
     gaz = Gazetteer()
     parents: list[tuple[Entity, str, str]] = []
     relations: list[tuple[dict, str]] = []
+    extensions: list[tuple[Any, str]] = []
     canon: dict[tuple[str, str], str] = {}
     onto = ontology()
     for path in sorted(paths):
         try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader) or {}
         except yaml.YAMLError as exc:
             raise ReferenceDataError(f"{path}: not valid YAML: {exc}") from None
         if not isinstance(data, dict):
@@ -160,6 +260,11 @@ def load_reference(paths: Iterable[Path]) -> Gazetteer:
                 parents.append((ent, str(parent), where))
         for i, rel in enumerate(data.get("relations") or []):
             relations.append((rel, f"{Path(path).name}: relations[{i}]"))
+        for i, ext in enumerate(data.get("extensions") or []):
+            extensions.append((ext, f"{Path(path).name}: extensions[{i}]"))
+        extra_keys = set(data) - {"entities", "relations", "extensions"}
+        if extra_keys:
+            raise ReferenceDataError(f"{path}: unknown top-level keys {sorted(extra_keys)}")
 
     def resolve(name: str, where: str) -> Entity:
         ent = gaz.by_name(name)
@@ -167,6 +272,12 @@ def load_reference(paths: Iterable[Path]) -> Gazetteer:
             raise ReferenceDataError(f"{where}: unknown entity {name!r}")
         return ent
 
+    for ext, where in extensions:
+        parent = _apply_extension(gaz, canon, ext, where)
+        if parent:
+            ent = gaz.by_name(str(ext["extends"]), ext.get("kind"))
+            if ent is not None and not any(p[0] is ent for p in parents):
+                parents.append((ent, parent, where))
     for ent, parent, where in parents:
         ent.parent = resolve(parent, f"{where}.parent").id
     for rel, where in relations:

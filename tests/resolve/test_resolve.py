@@ -1,0 +1,83 @@
+import json
+
+from typer.testing import CliRunner
+
+from andiwali.model.reference import bundled_gazetteer
+from andiwali.resolve import FUZZY_THRESHOLD, Resolver, resolve_name
+
+
+def test_resolve_exact_alias_and_canonical():
+    r = resolve_name("Tehreek-e-Taliban Pakistan")
+    assert r.entity.name == "Tehrik-e-Taliban Pakistan"
+    assert r.candidates[0].score == 1.0
+    r = resolve_name("ISKP")
+    assert r.entity.name == "Islamic State Khorasan Province" and r.candidates[0].matched_alias == "ISKP"
+
+
+def test_resolve_acronym_written_otherwise():
+    r = resolve_name("ISK")
+    assert r.entity.name == "Islamic State Khorasan Province"
+
+
+def test_resolve_fuzzy_misspelling_above_threshold():
+    r = resolve_name("Lashkar-e-Tayiba")
+    assert r.entity.name == "Lashkar-e-Taiba"
+    r = resolve_name("Haqqani Netwrok")
+    assert r.entity.name == "Haqqani Network"
+    assert not r.candidates[0].exact and FUZZY_THRESHOLD <= r.candidates[0].score < 0.95
+
+
+def test_unknown_name_resolves_to_nothing():
+    r = resolve_name("Guatemalan National Revolutionary Unity")
+    assert r.entity is None
+    assert resolve_name("xyzzy").candidates == []
+
+
+def test_ambiguous_alias_shared_by_two_entities_needs_context():
+    r = resolve_name("Soldiers of God")
+    assert r.entity is None
+    assert {c.entity.name for c in r.candidates} >= {"Ansar al-Islam", "Jaysh al-Adl"}
+    assert all(c.score == 0.70 for c in r.candidates[:2])
+
+
+def test_ambiguous_alias_of_one_entity_resolves_with_a_low_score():
+    r = resolve_name("IS")
+    assert r.entity.name == "Islamic State" and r.candidates[0].score == 0.70
+
+
+def test_non_ambiguous_alias_beats_an_ambiguous_one():
+    r = resolve_name("Ansar Allah")
+    assert r.entity.name == "Ansarallah"
+    assert [c.entity.name for c in r.candidates][:2] == ["Ansarallah", "Hezbollah"]
+
+
+def test_kind_filter():
+    assert resolve_name("Pakistani", kind="state").entity.name == "Pakistan"
+    assert resolve_name("Pakistani", kind="person").entity is None
+
+
+def test_resolution_json_shape():
+    d = resolve_name("AQAP").to_dict()
+    assert set(d) == {"query", "entity", "candidates"}
+    assert set(d["entity"]) == {"id", "name", "kind", "aliases"}
+    assert set(d["candidates"][0]) == {"id", "name", "score", "matched_alias"}
+
+
+def test_resolver_over_a_gazetteer_object():
+    gaz = bundled_gazetteer()
+    assert Resolver(gaz).resolve("al Qaida").entity.name == "al-Qaeda"
+    assert resolve_name("al Qaida", gaz).entity.name == "al-Qaeda"
+
+
+def test_cli_resolve_json_one_line_per_name_in_order(tmp_path, monkeypatch):
+    from andiwali.cli import _load_commands, app
+
+    _load_commands()
+    monkeypatch.chdir(tmp_path)  # no ./kb here: the bundled reference data is used
+    res = CliRunner().invoke(app, ["entities", "resolve", "AQIS", "nobody at all", "Hizballah", "--json"])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in res.stdout.strip().splitlines()]
+    assert [x["query"] for x in lines] == ["AQIS", "nobody at all", "Hizballah"]
+    assert lines[0]["entity"]["name"] == "al-Qaeda in the Indian Subcontinent"
+    assert lines[1]["entity"] is None
+    assert lines[2]["entity"]["name"] == "Hezbollah"
