@@ -1,0 +1,68 @@
+"""Repository functions the importers need beyond ``KnowledgeBase`` (owned by the interop helper)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from andiwali.store.kb import now
+
+
+def existing_claim_ids(kb, claim_ids: Iterable[str], conn: Connection | None = None) -> set[str]:
+    """The subset of ``claim_ids`` already stored."""
+    ids = list(dict.fromkeys(claim_ids))
+    found: set[str] = set()
+    if not ids:
+        return found
+
+    def run(c: Connection) -> None:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            params = {f"i{n}": v for n, v in enumerate(chunk)}
+            rows = c.execute(
+                text("SELECT id FROM claims WHERE id IN (" + ",".join(f":i{n}" for n in range(len(chunk))) + ")"),
+                params,
+            )
+            found.update(r[0] for r in rows)
+
+    if conn is not None:
+        run(conn)
+    else:
+        with kb.engine.connect() as c:
+            run(c)
+    return found
+
+
+def existing_document_ids(kb, doc_ids: Iterable[str], conn: Connection | None = None) -> set[str]:
+    ids = list(dict.fromkeys(doc_ids))
+    found: set[str] = set()
+    if not ids:
+        return found
+
+    def run(c: Connection) -> None:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            params = {f"i{n}": v for n, v in enumerate(chunk)}
+            rows = c.execute(
+                text("SELECT id FROM documents WHERE id IN (" + ",".join(f":i{n}" for n in range(len(chunk))) + ")"),
+                params,
+            )
+            found.update(r[0] for r in rows)
+
+    if conn is not None:
+        run(conn)
+    else:
+        with kb.engine.connect() as c:
+            run(c)
+    return found
+
+
+def mark_extracted(conn: Connection, doc_ids: Iterable[str]) -> None:
+    """Mark imported documents as extracted, so ``andiwali extract`` never re-runs on them
+    (a re-extraction would drop the imported claims it does not find)."""
+    ts = now()
+    for d in doc_ids:
+        conn.execute(text("UPDATE documents SET extracted_at = :ts WHERE id = :d AND extracted_at IS NULL"),
+                     {"ts": ts, "d": d})
