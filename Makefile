@@ -27,12 +27,25 @@ demo: setup
 	$(VENV)/bin/andiwali --kb $(DEMO_KB) ingest demo/corpus --source "andiwali demo briefs" --grade C3
 	$(VENV)/bin/andiwali --kb $(DEMO_KB) extract
 	$(VENV)/bin/andiwali --kb $(DEMO_KB) summary
+	@echo
+	@echo "andiwali is serving the demo knowledge base at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(VENV)/bin/andiwali --kb $(DEMO_KB) serve --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(VENV)/bin/pytest
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench
+
+fuzz: setup
+	bash scripts/fuzz.sh
+
+bench: setup
+	$(PY) bench/extract.py
+	$(PY) bench/ingest.py
+	$(PY) bench/analysis.py
+	$(PY) bench/pipeline.py
+	$(PY) bench/api.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_KB) kb .pytest_cache
