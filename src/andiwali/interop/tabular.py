@@ -506,10 +506,21 @@ def import_csv(kb, path, *, dry_run: bool = False, actor: str = "import", source
         delim = ","
     plan = _plan(kb, "csv", name, source, grade)
     try:
-        _run_rows(plan, csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False), grade)
+        _run_rows(plan, _bounded_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False)), grade)
     except csv.Error as exc:
         raise InteropError(f"not a readable CSV file: {exc}", code="E501", path=name) from None
     return apply(plan, actor=actor, dry_run=dry_run, curated=bool(_options.get("curated")))
+
+
+MAX_CSV_CELL = 131072
+
+
+def _bounded_rows(rows):
+    """Refuse oversized cells ourselves: csv.field_size_limit is process-global and others may raise it."""
+    for row in rows:
+        if any(len(cell) > MAX_CSV_CELL for cell in row):
+            raise csv.Error(f"field larger than field limit ({MAX_CSV_CELL})")
+        yield row
 
 
 def _check_zip(data: bytes, name: str) -> None:
