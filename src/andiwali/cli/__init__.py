@@ -42,7 +42,7 @@ def _global(
 
 
 # command modules, imported in this order; each adds its commands to `app`
-COMMAND_MODULES = ["core", "ingest", "docs", "entities", "analyze", "interop", "serve", "admin"]
+COMMAND_MODULES = ["core", "ingest", "docs", "entities", "analyze", "interop", "serve", "admin", "extract"]
 
 
 def _load_commands() -> None:

@@ -1,0 +1,485 @@
+"""The pipeline components of the rules backend, registered by name.
+
+Each is Doc in, Doc out; ``reads``/``writes`` name what it uses and adds
+(``ctx.*`` lives on ``doc._.andiwali``, the rest are spaCy annotations).
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from andiwali.extract import mentions as M
+from andiwali.extract.pipeline import ExtractContext, paragraphs
+from andiwali.extract.registry import component
+from andiwali.model.core import Alias, Entity
+from andiwali.model.ids import entity_id
+
+if not Doc.has_extension("andiwali"):
+    Doc.set_extension("andiwali", default=None)
+
+# measured on misspelled variants of gazetteer names (bench/extract_fuzzy.py: ratio >= 90 gave precision 0.973, recall 0.993 on one-edit misspellings)
+FUZZY_THRESHOLD = 90.0
+
+_TOPIC_RE = re.compile(r"^(?:ORGANI[SZ]ATION|GROUP|NAME)\s*:\s*(.+?)\s*$", re.M)
+_AKA_RE = re.compile(r"^\s*(?:aka|a\.k\.a\.|also known as)\s*[–—:-]\s*(.+)$", re.M | re.I)
+
+
+def _ctx(doc: Doc) -> ExtractContext:
+    ctx = doc._.andiwali
+    if ctx is None:
+        raise ValueError("andiwali components need doc._.andiwali (an ExtractContext); use extract_document()")
+    return ctx
+
+
+def _add_entity(ctx: ExtractContext, name: str, kind: str, alias: str | None = None, how: str = "discovered") -> str:
+    eid = entity_id(kind, name)
+    if eid in ctx.gazetteer.entities:
+        return eid
+    ent = ctx.entities.get(eid)
+    if ent is None:
+        ent = Entity(kind=kind, name=name, origin="discovered", references=[f"document {ctx.doc_id}"],
+                     attributes={"discovered_by": how})
+        ctx.entities[eid] = ent
+    if alias and alias != name and all(a.name != alias for a in ent.aliases):
+        ent.aliases.append(Alias(name=alias, source=f"document {ctx.doc_id}", acronym=M.is_acr(alias)))
+    return eid
+
+
+@component("andiwali_mentions", reads=("doc.text", "ctx.gazetteer"), writes=("ctx.mentions", "ctx.entities", "ctx.doc_aliases", "ctx.topic"))
+class MentionFinder:
+    """Gazetteer matches, acronym definitions, document aliases, fuzzy matches and discovery."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = _ctx(doc)
+        text = _ctx(doc).document.text
+        ctx.paragraphs = paragraphs(text)
+        idx = M.build_index(ctx.gazetteer)
+        words = M.Words.of(text)
+        local = M.NameIndex()  # names learned from this document
+
+        # a profile's subject line ("ORGANIZATION: al-Qa'ida (AQ)") and its "aka" line name the topic
+        topic_id = None
+        tm = _TOPIC_RE.search(text[:2000])
+        if tm:
+            name = re.sub(r"\s*\([^)]*\)\s*$", "", tm.group(1)).strip()
+            hits = ctx.gazetteer.lookup(name)
+            if hits:
+                topic_id = hits[0].id
+            elif name:
+                topic_id = _add_entity(ctx, name, "organization", how="topic line")
+        # acronym definitions: "Turkestan Islamic Party (TIP)"
+        first_pass = M.match_gazetteer(text, words, idx)
+        by_end = {m.end: m for m, amb in first_pass if not amb}
+        for acr, ls, le, as_, _ae in M.acronym_definitions(text):
+            target = None
+            # the mention right before the parenthesis, when it is the long form the initials point to
+            for end in range(as_ - 1, max(0, as_ - 4), -1):
+                m = by_end.get(end)
+                if m is not None and (ls < 0 or m.start <= ls or M.is_acr(m.text)):
+                    target = m.entity_id
+                    break
+            if target is None and ls >= 0:
+                name = text[ls:le]
+                known = [e for e in ctx.gazetteer.lookup(acr) if e.kind == "organization"]
+                if name and len(known) == 1:
+                    # a known acronym defined with another spelling of the long name: learn the spelling
+                    target = known[0].id
+                    local.add(name, known[0], Alias(name))
+                elif name and not known:
+                    target = _add_entity(ctx, name, "organization", alias=acr, how="acronym definition")
+                    local.add(name, ctx.entities[target], None, canonical=True)
+            if target is None:
+                continue
+            if acr not in ctx.doc_aliases:
+                ctx.doc_aliases[acr] = target
+                ent = ctx.entity(target)
+                if ent is not None:
+                    local.add(acr, ent, Alias(acr, acronym=True))
+        if topic_id:
+            ent = ctx.entity(topic_id)
+            for am in _AKA_RE.finditer(text[:5000]):
+                for part in re.split(r";", am.group(1)):
+                    part = re.sub(r"\([^)]*\)", "", part).strip()
+                    part = re.sub(r"^(?:formerly|previously)\s+", "", part, flags=re.I).strip()
+                    if 2 <= len(part) <= 80:
+                        local.add(part, ent, Alias(part, acronym=M.is_acr(part)))
+                # acronyms in parentheses inside the aka line name the topic too ("Islamic State Khurasan (IS, ISK)")
+                for par in re.findall(r"\(([^)]*)\)", am.group(1)):
+                    for a in par.split(","):
+                        a = a.strip()
+                        if M.is_acr(a) and a != "IS":
+                            local.add(a, ent, Alias(a, acronym=True))
+        matched = first_pass
+        if local.entries:
+            # names learned from this document: a small second pass, merged (longer match wins)
+            extra = M.match_gazetteer(text, words, local)
+            if extra:
+                spans = sorted((m.start, m.end) for m, _ in extra)
+                kept = [(m, a) for m, a in first_pass if not _overlaps(spans, m.start, m.end)
+                        or not any(not (m.end <= s or m.start >= e) and (e - s) >= (m.end - m.start) for s, e in spans)]
+                kept_spans = sorted((m.start, m.end) for m, _ in kept)
+                extra = [(m, a) for m, a in extra if not _overlaps(kept_spans, m.start, m.end)]
+                matched = sorted(kept + extra, key=lambda x: x[0].start)
+        accepted: list[M.Mention] = []
+        pending: list[M.Mention] = []
+        for m, amb in matched:
+            (pending if amb else accepted).append(m)
+        seen_entities = {m.entity_id for m in accepted}
+        for m in pending:
+            if m.text in ctx.doc_aliases or (m.entity_id in seen_entities and _same_kind_neighbour(text, m, accepted, gap=3)):
+                accepted.append(m)
+            elif _same_kind_neighbour(text, m, accepted, gap=3):
+                accepted.append(m)
+        accepted.sort(key=lambda m: m.start)
+        taken = [(m.start, m.end) for m in accepted]
+        # fuzzy matches of misspelled names (multi-word capitalized runs)
+        runs = M.capitalized_runs(text, words)
+        if ctx.options.get("fuzzy", True) and runs:
+            for s, e, entry, _score in M.fuzzy_candidates(text, words, runs, idx, taken, FUZZY_THRESHOLD):
+                if any(m.start < s < m.end or m.start < e < m.end for m in accepted):
+                    continue
+                for m in [m for m in accepted if s <= m.start and m.end <= e]:
+                    accepted.remove(m)
+                accepted.append(M.Mention(s, e, text[s:e], (entry.entity_id,), entry.kind, "fuzzy"))
+                taken = [(m.start, m.end) for m in accepted]
+        # discovery of groups and people not in the gazetteer
+        if ctx.options.get("discover", True):
+            for s, e, name, kind in M.discover(text, words, taken, runs):
+                # a discovered name that contains known mentions replaces them
+                inner = [m for m in accepted if s <= m.start and m.end <= e]
+                if any(m.start < s < m.end or m.start < e < m.end for m in accepted):
+                    continue
+                if inner:
+                    # the group noun must lie outside the known names it contains ("X Brigade", not "Fighters of X")
+                    outside = text[s:e]
+                    for m in sorted(inner, key=lambda m: -m.start):
+                        outside = outside[: m.start - s] + " " + outside[m.end - s :]
+                    if kind != "organization" or not any(M.word_key(w) in M.GROUP_NOUNS for w, _, _ in M.iter_words(outside)):
+                        continue
+                eid = _add_entity(ctx, name, kind)
+                for m in inner:
+                    accepted.remove(m)
+                accepted.append(M.Mention(s, e, name, (eid,), kind, "discovered"))
+                taken.append((s, e))
+            for s, e, acr in M.bare_acronyms(text, words, taken):
+                if acr in ctx.doc_aliases:
+                    eid = ctx.doc_aliases[acr]
+                    ent = ctx.entity(eid)
+                    accepted.append(M.Mention(s, e, acr, (eid,), ent.kind if ent else "organization", "acronym"))
+                else:
+                    eid = _add_entity(ctx, acr, "organization", how="bare acronym")
+                    accepted.append(M.Mention(s, e, acr, (eid,), "organization", "discovered"))
+                taken.append((s, e))
+        accepted.sort(key=lambda m: (m.start, -m.end))
+        # drop overlaps (keep the earlier, longer one)
+        out: list[M.Mention] = []
+        last_end = -1
+        for m in accepted:
+            if m.start >= last_end:
+                out.append(m)
+                last_end = m.end
+        ctx.mentions = out
+        if topic_id:
+            first = next((m for m in out if m.entity_id == topic_id), None)
+            ent = ctx.entity(topic_id)
+            if first is None and tm:
+                first = M.Mention(tm.start(1), tm.end(1), text[tm.start(1):tm.end(1)], (topic_id,),
+                                  ent.kind if ent else "organization", "topic")
+            ctx.topic = first
+        return doc
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Whether [s, e) overlaps any of the sorted, non-overlapping spans."""
+    import bisect
+
+    i = bisect.bisect_left(spans, (e, e))
+    return i > 0 and spans[i - 1][1] > s
+
+
+def _same_kind_neighbour(text: str, m: M.Mention, others: list[M.Mention], gap: int) -> bool:
+    """An ambiguous name counts when it is listed next to a name of the same kind ("Telegram, Element, Hoop")."""
+    for o in others:
+        if o.kind != m.kind or o.start > m.end + 12 or o.end < m.start - 12:
+            continue
+        between = text[o.end : m.start] if o.end <= m.start else text[m.end : o.start] if m.end <= o.start else None
+        if between is None:
+            continue
+        b = between.strip().lower()
+        if len(between) <= 12 and b in ("", ",", "and", ", and", "or", ", or", "&", "/") or re.fullmatch(r",?\s*(and|or)?\s*", b):
+            return True
+    return False
+
+
+Language.component("andiwali_mentions")(lambda doc: MentionFinder()(doc))
+
+
+_ABBREV = frozenset("dr mr mrs ms lt gen col st no vs jan feb mar apr jun jul aug sep sept oct nov dec mt ft fig al "
+                    "inc ltd co corp prof sgt capt maj gov sen rep".split())
+_SENT_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[•\-–]?\s*[A-Z0-9])|\n")
+
+
+@component("andiwali_sentences", reads=("doc.text",), writes=("ctx.sentences", "ctx.token_arrays"))
+class SentenceSplitter:
+    """Fast sentence boundaries for the parser-free pipeline: sentence-final punctuation before a capital,
+    and every line break; abbreviations (Dr., Lt., U.S.) do not end a sentence."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        import bisect
+
+        ctx = _ctx(doc)
+        text = ctx.document.text
+        idx, words, lower = [], [], []
+        for tok in doc:
+            idx.append(tok.idx)
+            words.append(tok.text)
+            lower.append(tok.lower_)
+        ctx._arrays = {"n": len(doc), "idx": idx, "text": words, "lower": lower}
+        cuts = []
+        for m in _SENT_END.finditer(text):
+            if m.group(0) != "\n":
+                before = text[max(0, m.start() - 6) : m.start()]
+                word = re.split(r"[\s(\"“]", before)[-1].lower()
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+                    continue
+            cuts.append(m.end())
+        ranges = []
+        start = 0
+        n = len(doc)
+        for c in cuts:
+            i = bisect.bisect_left(idx, c)
+            # skip whitespace-only tokens at the start of a sentence
+            if i > start:
+                ranges.append((start, i))
+                start = i
+        if start < n:
+            ranges.append((start, n))
+        out = []
+        for a, b in ranges:
+            while a < b and not words[a].strip():
+                a += 1
+            while b > a and not words[b - 1].strip():
+                b -= 1
+            if b > a:
+                out.append((a, b))
+        ctx._sent_ranges = out
+        return doc
+
+
+Language.component("andiwali_sentences")(lambda doc: SentenceSplitter()(doc))
+
+
+def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of sentences; a line break always ends a sentence (computed once per document)."""
+    ctx = doc._.andiwali
+    if ctx is not None and getattr(ctx, "_sent_ranges", None) is not None:
+        return ctx._sent_ranges
+    out = _sentence_ranges(doc)
+    if ctx is not None:
+        ctx._sent_ranges = out
+    return out
+
+
+def _sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
+    out = []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if "\n" in tok.text:
+                if tok.i > start:
+                    out.append((start, tok.i))
+                start = tok.i + 1
+            elif (tok.text in ("etc.", "e.g.", "i.e.") or tok.text == "." and tok.i > 0 and doc[tok.i - 1].lower_ == "etc") \
+                    and tok.i + 1 < sent.end and tok.i > start:
+                nxt = doc[tok.i + 1]
+                if nxt.text[:1].isupper() and nxt.is_alpha:
+                    out.append((start, tok.i + 1))
+                    start = tok.i + 1
+        if sent.end > start:
+            out.append((start, sent.end))
+    return out
+
+
+_ADJ = r"(?:(?:militant|jihadist|jihadi|terrorist|extremist|armed|insurgent|islamist|militant\s+islamist|terror|rebel)\s+)?"
+_ANA_ORG = re.compile(rf"\b(?:the|this|that)\s+{_ADJ}(?:group|organization|organisation|movement|outfit)\b(?!\s+of\b)", re.I)
+_ANA_LIST = re.compile(rf"\b(?P<det>these|those|the\s+two|both|all\s+three|the\s+three)\s+{_ADJ}(?P<noun>groups|organizations|organisations|movements|affiliates|branches|factions|allies|organizations)\b", re.I)
+_ANA_PRON = re.compile(r"\b(?P<p>it|its|they|their|them|he|his|him|she|her)\b(?P<after>\s+\w+)?", re.I)
+_ANA_COUNTRY = re.compile(r"\bthe\s+country\b", re.I)
+_EXPLETIVE_AFTER = frozenset("is was 's seems seemed appears appeared would will should may might can could has had remains".split())
+_INTRO_LIST = re.compile(r"^\W*(?:such\s+as|including|like|namely|e\.g\.|:|,\s*such\s+as)", re.I)
+
+
+@component("andiwali_coref", reads=("ctx.mentions", "doc.sents", "ctx.topic"), writes=("ctx.mentions", "ctx.sentences"))
+class Coreference:
+    """Resolves "the group", "it/its/they", "these affiliates", "the two groups", "the country"."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = _ctx(doc)
+        text = _ctx(doc).document.text
+        sents = sentence_ranges(doc)
+        ctx.sentences = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in sents]
+        mentions = ctx.mentions
+        starts = [m.start for m in mentions]
+        taken = [(m.start, m.end) for m in mentions]
+        new: list[M.Mention] = []
+        topic = ctx.topic
+        state_counts: dict[str, int] = {}
+        for m in mentions:
+            if m.kind == "state":
+                # a country named as a place ("in Afghanistan") counts more than one named as an actor
+                loc = text[max(0, m.start - 4) : m.start].lower().endswith(("in ", "to ", "of "))
+                state_counts[m.entity_id] = state_counts.get(m.entity_id, 0) + (3 if loc else 1)
+
+        import bisect
+
+        def sent_index(pos: int) -> int:
+            lo = bisect.bisect_right([s for s, _ in ctx.sentences], pos) - 1
+            return max(lo, 0)
+
+        def before(pos: int, kinds: tuple[str, ...]) -> list[M.Mention]:
+            i = bisect.bisect_left(starts, pos)
+            return [m for m in mentions[:i] if m.kind in kinds and m.end <= pos]
+
+        def resolve_org(pos: int) -> tuple[str, ...] | None:
+            if topic is not None:
+                return topic.entity_ids
+            si = sent_index(pos)
+            s_start = ctx.sentences[si][0]
+            prev = before(pos, ("organization",))
+            same = [m for m in prev if m.start >= s_start]
+            if same:
+                return same[-1].entity_ids
+            for k in range(si - 1, max(-1, si - 4), -1):
+                a, b = ctx.sentences[k]
+                ins = [m for m in prev if a <= m.start < b]
+                if ins:
+                    return ins[0].entity_ids
+            return None
+
+        def resolve_list(pos: int, noun: str, det: str) -> tuple[str, ...] | None:
+            prev = before(pos, ("organization",))
+            if det.startswith(("the two", "both")) or det.startswith("the three") or det.startswith("all three"):
+                want = 3 if "three" in det else 2
+                out: list[str] = []
+                for m in reversed(prev):
+                    for e in m.entity_ids:
+                        if e not in out:
+                            out.append(e)
+                    if len(out) >= want:
+                        break
+                return tuple(out[:want]) if len(out) >= want else None
+            si = sent_index(pos)
+            if noun in ("affiliates", "branches", "factions", "allies"):
+                # the nearest explicit enumeration introduced by that noun
+                for k in range(si, max(-1, si - 6), -1):
+                    a, b = ctx.sentences[k]
+                    b = min(b, pos)
+                    seg = text[a:b]
+                    found: list[str] = []
+                    for nm in re.finditer(rf"\b{noun}\b", seg, re.I):
+                        after = seg[nm.end():]
+                        if not _INTRO_LIST.match(after):
+                            continue
+                        p0 = a + nm.end()
+                        lst = [m for m in prev if m.start >= p0]
+                        # the enumeration: consecutive mentions separated by commas/and/or
+                        last = p0
+                        for m in lst:
+                            gap = text[last:m.start]
+                            if last != p0 and not re.fullmatch(r"[\s,()]*(?:(?:and|or|as well as)\s+)?(?:the\s+)?", gap):
+                                break
+                            if last == p0 and len(gap) > 16:
+                                break
+                            for e in m.entity_ids:
+                                if e not in found:
+                                    found.append(e)
+                            last = m.end
+                    if len(found) >= 2:
+                        return tuple(found)
+            for k in range(si, max(-1, si - 3), -1):
+                a, b = ctx.sentences[k]
+                ids: list[str] = []
+                for m in prev:
+                    if a <= m.start < b:
+                        for e in m.entity_ids:
+                            if e not in ids:
+                                ids.append(e)
+                if len(ids) >= 2:
+                    return tuple(ids)
+            return None
+
+        taken_sorted = sorted(taken)
+
+        def free(s: int, e: int) -> bool:
+            return not _overlaps(taken_sorted, s, e)
+
+        for rm in _ANA_ORG.finditer(text):
+            if free(rm.start(), rm.end()):
+                ids = resolve_org(rm.start())
+                if ids:
+                    new.append(M.Mention(rm.start(), rm.end(), rm.group(0), ids, "organization", "coref"))
+        for rm in _ANA_LIST.finditer(text):
+            if free(rm.start(), rm.end()):
+                ids = resolve_list(rm.start(), rm.group("noun").lower(), " ".join(rm.group("det").lower().split()))
+                if ids:
+                    new.append(M.Mention(rm.start(), rm.end(), rm.group(0), ids, "organization", "coref", plural=True))
+        for rm in _ANA_PRON.finditer(text):
+            p = rm.group("p").lower()
+            s, e = rm.start("p"), rm.end("p")
+            if not free(s, e):
+                continue
+            after = (rm.group("after") or "").strip().lower()
+            if p == "it" and after in _EXPLETIVE_AFTER:
+                continue
+            if p in ("he", "his", "him", "she", "her"):
+                prev = before(s, ("person",))
+                if prev and sent_index(prev[-1].start) >= sent_index(s) - 2:
+                    new.append(M.Mention(s, e, text[s:e], prev[-1].entity_ids, "person", "coref"))
+                continue
+            if p == "it" and topic is None:
+                # a subject pronoun continues the sentence's subject (its first group), else the last sentence's
+                si = sent_index(s)
+                a = ctx.sentences[si][0]
+                same = [m for m in before(s, ("organization",)) if m.start >= a]
+                ids = same[0].entity_ids if same else resolve_org(s)
+                if ids:
+                    new.append(M.Mention(s, e, text[s:e], ids, "organization", "coref"))
+                continue
+            if p in ("they", "their", "them"):
+                si = sent_index(s)
+                a = ctx.sentences[si][0]
+                prev = [m for m in before(s, ("organization",)) if m.start >= a]
+                if topic is not None:
+                    ids = topic.entity_ids
+                elif prev:
+                    ids = prev[-1].entity_ids
+                else:
+                    ids = resolve_org(s)
+                if ids:
+                    new.append(M.Mention(s, e, text[s:e], ids, "organization", "coref", plural=True))
+                continue
+            ids = resolve_org(s)
+            if ids:
+                new.append(M.Mention(s, e, text[s:e], ids, "organization", "coref"))
+        for rm in _ANA_COUNTRY.finditer(text):
+            if not free(rm.start(), rm.end()):
+                continue
+            prev = before(rm.start(), ("state",))
+            para = next((p for p in ctx.paragraphs if p.start <= rm.start() < p.end), None)
+            cand = [m for m in prev if para and m.start >= para.start and text[max(0, m.start - 4) : m.start].lower().endswith(("in ", "to ", "of "))]
+            if cand:
+                ids = cand[-1].entity_ids
+            elif state_counts:
+                ids = (max(state_counts, key=lambda k: state_counts[k]),)
+            else:
+                continue
+            new.append(M.Mention(rm.start(), rm.end(), rm.group(0), ids, "state", "coref"))
+        if new:
+            ctx.mentions = sorted(mentions + new, key=lambda m: m.start)
+        return doc
+
+
+Language.component("andiwali_coref")(lambda doc: Coreference()(doc))

@@ -1,0 +1,83 @@
+"""Qualifiers: amounts with currency and period, commodities, casualties, targets, places, statistics."""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"(?:tens of|hundreds of|thousands of|several|dozens of|\d[\d,.]*)"
+_AMOUNT = re.compile(
+    rf"(?P<cur1>\$|US\$|USD\s?|€|£)?\s?(?P<amount>{_NUM}(?:\s+(?:millions|billions|thousands|million|billion|thousand)\b)?(?:\s+of)?)\s*"
+    rf"(?P<cur2>dollars|usd|euros|pounds|rupees|afghanis)?(?:\s+(?:a|per|each|every)\s+(?P<period>day|week|month|year))?",
+    re.I,
+)
+_CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "€": "EUR", "euros": "EUR", "£": "GBP",
+             "pounds": "GBP", "rupees": "INR", "afghanis": "AFN"}
+COMMODITIES = ("gold", "methamphetamine", "weapons", "cash", "opium", "heroin", "oil", "drugs", "fuel", "diamonds",
+               "charcoal", "arms", "cocaine", "timber", "minerals", "lithium", "emeralds", "gas", "cattle")
+_KILLED = re.compile(r"(?:kill(?:ing|ed|s)?\s+(?:at least\s+|nearly\s+|more than\s+|over\s+|about\s+)?(?P<k1>\d[\d,]*)"
+                     r"|(?P<k2>\d[\d,]*)\s+(?:\w+\s+){0,3}?(?:were\s+|people\s+)?(?:killed|dead))", re.I)
+_WOUNDED1 = re.compile(r"(?:wound(?:ing|ed|s)?|injur(?:ing|ed|es))\s+(?:at least\s+|nearly\s+|more than\s+)?(\d[\d,]*)", re.I)
+_WOUNDED2 = re.compile(r"(\d[\d,]*)\s+(?:\w+\s+){0,3}?(?:were\s+)?(?:wounded|injured)", re.I)
+_WOUNDED = re.compile(r"(?:wound(?:ing|ed|s)?|injur(?:ing|ed|es))\s+(?:at least\s+|nearly\s+|more than\s+)?(?P<w1>\d[\d,]*)"
+                      r"|(?P<w2>\d[\d,]*)\s+(?:\w+\s+){0,3}?(?:were\s+)?(?:wounded|injured)", re.I)
+_TARGET = re.compile(r"\b(troops|soldiers|civilians|police|policemen|officers|personnel|worshippers|students|tourists|"
+                     r"journalists|diplomats|airport|embassy|mosque|church|school|hospital|base|checkpoint|convoy|"
+                     r"hotel|market|prison|concert hall|military personnel)\b", re.I)
+_STAT = re.compile(r"\b(?:reduced|increased|fell|rose|dropped|declined|grew|cut|down|up)\s+(?:by\s+)?\d[\d.,]*\s?%(?:\s+in\s+\d{4})?", re.I)
+
+_MONEY_PREDICATES = {"finances", "trades_with", "supports"}
+_ATTACK_PREDICATES = {"attacks", "fights"}
+
+
+def _int(s: str) -> int | None:
+    try:
+        return int(s.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def qualifiers_for(sent, tm, c) -> dict:
+    text = sent.text
+    low = text.lower()
+    q: dict = {}
+    if c.predicate in _MONEY_PREDICATES:
+        for m in _AMOUNT.finditer(text):
+            cur = (m.group("cur1") or m.group("cur2") or "").strip().lower()
+            if not cur:
+                continue
+            q["amount"] = " ".join(m.group("amount").split()).removesuffix(" of")
+            q["currency"] = _CURRENCY.get(cur, cur.upper())
+            if m.group("period"):
+                q["period"] = m.group("period").lower()
+            break
+        found = [w for w in COMMODITIES if re.search(rf"\b{w}\b", low)]
+        if found:
+            q["commodity"] = found[0] if len(found) == 1 else found
+    if c.predicate in _ATTACK_PREDICATES:
+        km = _KILLED.search(text)
+        if km:
+            v = _int(km.group("k1") or km.group("k2"))
+            if v is not None:
+                q["killed"] = v
+        wm = _WOUNDED1.search(text) or _WOUNDED2.search(text)
+        if wm:
+            v = _int(wm.group(1))
+            if v is not None:
+                q["wounded"] = v
+        tg = _TARGET.search(text[tm.start and 0 :])
+        if tg:
+            q["target"] = tg.group(1).lower()
+    if c.predicate in _ATTACK_PREDICATES | _MONEY_PREDICATES | {"operates_in"}:
+        used = {c.subject_id, c.object_id}
+        for m in sent.mentions:
+            if m.kind == "place" and m.entity_id not in used:
+                a, _ = sent.mrange[sent.mentions.index(m)]
+                if a > 0 and sent.lowers[a - 1] in ("in", "at", "near", "across", "from") or (
+                    a > 1 and sent.lowers[a - 2] in ("in", "at", "near") and sent.lowers[a - 1] in ("the",)
+                ):
+                    q["place"] = m.entity_id
+                    break
+    st = _STAT.search(text)
+    if st:
+        q["statistic"] = st.group(0)
+    return q

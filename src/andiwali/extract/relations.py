@@ -1,0 +1,1249 @@
+"""Relation rules: trigger + frame -> arguments; then polarity, attribution,
+modality, time and qualifiers for each claim.
+
+A claim needs a trigger whose frame links both arguments (subject position,
+object position, a role noun's of-phrase, a "between X and Y" phrase...). Two
+entities and a keyword in one sentence never make a claim.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from andiwali.extract import qualifiers as Q
+from andiwali.extract import timex
+from andiwali.extract.components import _ctx
+from andiwali.extract.lexicon import Lexicon, TriggerMatch, lexicon, match_triggers
+from andiwali.extract.mentions import Mention
+from andiwali.extract.registry import component
+from andiwali.model.ontology import ontology
+
+ACTORS = frozenset({"organization", "person", "state"})
+PREPS = frozenset(
+    "of in on at from by for with to into over under through during after before since until against between across "
+    "near within without via among than like as upon onto toward towards behind beside about around".split()
+)
+AGENT_NOUNS = frozenset(
+    "leadership leaders members fighters militants forces troops branches wings affiliates cells elements units "
+    "commanders operatives supporters remnants recruits".split()
+)
+BLOCKERS = frozenset(
+    "groups organizations organisations militants fighters experts analysts researchers officials governments "
+    "study research report respondents jihadists terrorists insurgents rebels factions movements states countries "
+    "authorities agencies it they he she we i you this".split()
+)
+CLAUSE_BOUNDARY = frozenset(";  but while whereas although though however which who whom whose because instead yet – — :".split())
+RIGHT_STOP = frozenset("; which who whom whose while whereas but although though because that – — : .".split())
+LOC_PREPS = frozenset("in across throughout within inside around into to near from".split())
+NEG_WORDS = frozenset(
+    "not n't never no nor neither without cannot unwilling refused refuses refuse refusing denied denies deny denying "
+    "failed fails fail ceased ceases cease stopped stops halted".split()
+)
+PLAN_WORDS = frozenset(
+    "plan plans planned planning plot plots plotted plotting urge urges urged urging threaten "
+    "threatens threatened threatening aim aims aimed aiming seek seeks sought seeking try tries tried trying attempt "
+    "attempts attempted attempting intend intends intended want wants wanted vow vows vowed hope hopes hoped encourage "
+    "encourages encouraged encouraging inspire inspires inspired aspire aspires foiled goal goals ambition ambitions "
+    "prepare prepares preparing advocates advocate advocated wish wishes desire desires".split()
+)
+MODAL_CUES = {
+    "hypothetical": frozenset("if would unless whether".split()),
+    "alleged": frozenset("allegedly alleged suspected accused purportedly".split()),
+    "reported": frozenset("reportedly according".split()),
+    "estimated": frozenset(
+        "likely probably possibly may might could perhaps apparently presumably believed thought seems seem seemed "
+        "appears appear appeared estimated assessed potentially unclear".split()
+    ),
+}
+SPEECH = frozenset(
+    """say said says saying state stated states claim claimed claims claiming repeat repeated repeats insist insisted
+    insists tell told tells argue argued argues explain explained explains emphasize emphasized emphasised emphasizes
+    note noted notes recall recalled recalls announce announced announces warn warned warns add added adds acknowledge
+    acknowledged acknowledges assert asserted asserts affirm affirmed confirm confirmed confirms deny denied denies
+    admit admitted admits write wrote writes declare declared declares maintain maintained maintains suggest suggested
+    suggests allege alleged alleges report reported reports reveal revealed reveals show showed shows contend contended
+    stress stressed observe observed remark remarked concede conceded""".split()
+)
+NON_SPEAKERS = frozenset("research study report analysis data evidence it".split())
+INCEPTIVE = frozenset(
+    """found founded founding form formed forming establish established establishing create created seize seized seizing
+    take took taken taking capture captured pledge pledged pledging merge merged merging split splitting break broke
+    join joined joining rename renamed rebrand rebranded begin began begun start started launch launched declare
+    declared sign signed reach reached defect defected emerge emerged reappeared reappear came rose swore sworn""".split()
+)
+EVENT_PREDICATES = frozenset({"attacks", "endorses", "denounces"})
+LABEL_VERBS = frozenset(
+    """believe believes believed consider considers considered call calls called brand brands branded label labels
+    labeled labelled describe describes described view views viewed regard regards regarded declare declares declared
+    deem deems deemed accuse accuses accused see sees saw marking marks marked portray portrays portrayed say says said
+    denounce denounced condemn condemned""".split()
+)
+GOALS_LINE = re.compile(r"^\s*(?:goals?|aims?|objectives?)\s*[–—:-]", re.I)
+PLACE_NOUNS = frozenset(
+    "city town province region district capital port village state area areas parts part portion portions territory "
+    "territories swaths swathes much most large".split()
+)
+NP_INNER = frozenset(
+    "the a an coalition group branch affiliate affiliates leader leaders militant militants terrorist jihadist faction "
+    "wing commander cleric organization network alliance movement front umbrella senior top former new".split()
+)
+COPULA = frozenset("is was are were be been being as became become becomes remains remained remain serves served".split())
+LIST_TOKENS = frozenset(", and or & the as well nor also ( ) both either neither".split())
+
+
+@dataclass
+class Candidate:
+    subject: Mention
+    subject_id: str
+    predicate: str
+    object: Mention
+    object_id: str
+    rule: str
+    trigger: str
+    start: int  # evidence (sentence) span
+    end: int
+    polarity: str = "asserted"
+    modality: str = "fact"
+    attributed_to: str | None = None
+    attribution_mention: Mention | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    qualifiers: dict = field(default_factory=dict)
+    confidence: float = 0.5
+    features: tuple[str, ...] = ()
+
+
+def _doc_arrays(doc: Doc, ctx) -> dict:
+    """Token offsets, texts and lower-case forms of the whole document, computed once."""
+    arr = getattr(ctx, "_arrays", None)
+    if arr is None or arr["n"] != len(doc):
+        arr = {"n": len(doc), "idx": [], "text": [], "lower": []}
+        for t in doc:
+            arr["idx"].append(t.idx)
+            arr["text"].append(t.text)
+            arr["lower"].append(t.lower_)
+        ctx._arrays = arr
+    return arr
+
+
+class Sentence:
+    """Token-level view of one sentence with its mentions."""
+
+    def __init__(self, doc: Doc, ts: int, te: int, mentions: list[Mention], ctx):
+        self.doc = doc
+        self.ts = ts
+        self.te = te
+        self.ctx = ctx
+        arr = _doc_arrays(doc, ctx)
+        self.lowers = arr["lower"][ts:te]
+        self.idxs = arr["idx"][ts:te]
+        self.words = arr["text"][ts:te]
+        self._toks = None
+        self.n = te - ts
+        self.start = self.idxs[0]
+        self.end = self.idxs[-1] + len(self.words[-1])
+        self.text = ctx.document.text[self.start : self.end]
+        self.mentions: list[Mention] = []
+        self.mrange: list[tuple[int, int]] = []
+        self.mention_at = [-1] * self.n
+        idxs = self.idxs
+        ends = [i + len(w) for i, w in zip(idxs, self.words, strict=True)]
+
+        for m in mentions:
+            if m.end <= self.start or m.start >= self.end:
+                continue
+            a = bisect.bisect_right(ends, m.start)  # first token ending after the mention starts
+            b = bisect.bisect_left(idxs, m.end)  # tokens starting before the mention ends
+            if b <= a or any(self.mention_at[i] >= 0 for i in range(a, b)):
+                continue
+            k = len(self.mentions)
+            self.mentions.append(m)
+            self.mrange.append((a, b))
+            for i in range(a, b):
+                self.mention_at[i] = k
+        self.blocked: set[int] = set()  # mentions that are speakers ("according to X") or aliases ("(aka X)")
+        for k, (a, _b) in enumerate(self.mrange):
+            j = a - 1
+            while j >= 0 and a - j <= 12 and self.lowers[j] not in ("(", ")"):
+                j -= 1
+            if j >= 0 and self.lowers[j] == "(" and j + 1 < self.n and self.lowers[j + 1] in ("aka", "a.k.a.", "var", "var.", "also", "formerly", "alias"):
+                self.blocked.add(k)
+        self._group_cache: dict[int, list[int]] = {}
+
+    @property
+    def toks(self):
+        """spaCy tokens of the sentence (made on demand: the parse path needs them)."""
+        if self._toks is None:
+            self._toks = [self.doc[i] for i in range(self.ts, self.te)]
+        return self._toks
+
+    # ---- structure ---------------------------------------------------------
+    def group(self, k: int) -> list[int]:
+        """The coordinated list the mention belongs to ("X, Y and Z"), same kind family."""
+        if k in self._group_cache:
+            return self._group_cache[k]
+
+        def fam(kind: str) -> str:
+            return "loc" if kind in ("state", "place") else kind
+
+        members = [k]
+        for direction in (-1, 1):
+            cur = k
+            while True:
+                nxt = cur + direction
+                if nxt < 0 or nxt >= len(self.mentions):
+                    break
+                # skip parenthesized asides of another kind: "AQAP (Yemen), AQIM (North Africa), ..."
+                while 0 <= nxt < len(self.mentions) and fam(self.mentions[nxt].kind) != fam(self.mentions[k].kind) \
+                        and self._in_parens(nxt):
+                    nxt += direction
+                if nxt < 0 or nxt >= len(self.mentions):
+                    break
+                a_end = self.mrange[min(cur, nxt)][1]
+                b_start = self.mrange[max(cur, nxt)][0]
+                between = self._strip_parens(self.lowers[a_end:b_start])
+                if fam(self.mentions[nxt].kind) != fam(self.mentions[k].kind):
+                    break
+                if len(between) > 4 or any(w not in LIST_TOKENS and w not in ("together", "with", "along") for w in between):
+                    break
+                if between and not any(w in (",", "and", "or", "&", "nor", "(", "as", "with") for w in between):
+                    break
+                if "with" in between and not any(w in ("together", "along") for w in between):
+                    break
+                raw_between = self.lowers[a_end:b_start]
+                if "(" in raw_between and raw_between.index("(") == len(raw_between) - 1 \
+                        and self.mentions[nxt].entity_ids != self.mentions[cur].entity_ids:
+                    break  # "TTP (JuA and HuA ...)": a parenthesis opening on another group is no list
+                members.append(nxt)
+                cur = nxt
+        members.sort()
+        self._group_cache[k] = members
+        return members
+
+    def _in_parens(self, k: int) -> bool:
+        a, b = self.mrange[k]
+        j = a - 1
+        while j >= 0 and a - j <= 6 and self.lowers[j] not in ("(", ")", ";"):
+            j -= 1
+        if j < 0 or self.lowers[j] != "(":
+            return False
+        j = b
+        while j < self.n and j - b <= 8 and self.lowers[j] not in ("(", ")", ";"):
+            j += 1
+        return j < self.n and self.lowers[j] == ")"
+
+    @staticmethod
+    def _strip_parens(ws: list[str]) -> list[str]:
+        out, depth = [], 0
+        for w in ws:
+            if w == "(":
+                depth += 1
+            elif w == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0:
+                out.append(w)
+        return out
+
+    def before_tok(self, i: int) -> str:
+        j = i - 1
+        while j >= 0 and self.lowers[j] in ("the", "a", "an"):
+            j -= 1
+        return self.lowers[j] if j >= 0 else ""
+
+    def subject_eligible(self, k: int) -> bool:
+        if k in self.blocked:
+            return False
+        g = self.group(k)
+        if g and g[0] != k and len(g) > 1:
+            # a list member is as eligible as the list: "against the US and Coalition forces" is no subject
+            return self._eligible_one(g[0])
+        return self._eligible_one(k)
+
+    def _eligible_one(self, k: int) -> bool:
+        if k in self.blocked:
+            return False
+        a, _ = self.mrange[k]
+        j = a - 1
+        while j >= 0 and self.lowers[j] in ("the", "a", "an"):
+            j -= 1
+        if j < 0:
+            return True
+        w = self.lowers[j]
+        if w in PREPS:
+            if w == "of" and j > 0 and self.lowers[j - 1] in AGENT_NOUNS:
+                return True
+            # "Together with X, Y ..." lists
+            if w == "with" and j > 0 and self.lowers[j - 1] in ("together", "along"):
+                return True
+            return False
+        return True
+
+    def clause_start(self, i: int, floor: int = 0) -> int:
+        j = i - 1
+        while j >= floor:
+            w = self.lowers[j]
+            if w in CLAUSE_BOUNDARY:
+                return j + 1
+            if w in ("and", "or") and j > 0 and self.lowers[j - 1] == ",":
+                return j + 1
+            j -= 1
+        return floor
+
+    def clause_end(self, i: int) -> int:
+        j = i
+        while j < self.n:
+            w = self.lowers[j]
+            if w in CLAUSE_BOUNDARY:
+                return j
+            if w == "," and j + 1 < self.n and self.lowers[j + 1] in ("and", "but", "which", "while", "who"):
+                return j
+            j += 1
+        return self.n
+
+    def char(self, i: int) -> int:
+        return self.idxs[i] if i < self.n else self.end
+
+    # ---- argument search ---------------------------------------------------
+    def filt(self, ks: list[int], kinds) -> list[int]:
+        return [k for k in ks if self.mentions[k].kind in kinds and k not in self.blocked]
+
+    def left_arg(self, pos: int, kinds, floor: int = 0, *, allow_pp: bool = False, limit: int = 30,
+                 blockers: bool = True) -> list[int] | None:
+        k = pos - 1
+        steps = 0
+        while k >= floor and steps <= limit:
+            w = self.lowers[k]
+            mi = self.mention_at[k]
+            if mi >= 0:
+                m = self.mentions[mi]
+                if m.kind in kinds and mi not in self.blocked and (allow_pp or self.subject_eligible(mi)):
+                    g = self.filt(self.group(mi), kinds)
+                    return [x for x in g if x <= mi or self.mrange[x][0] < pos] or [mi]
+                k = self.mrange[mi][0] - 1
+                steps += 1
+                continue
+            if w in (";", "–", "—", ":") or w == '"' or w == "“":
+                return None
+            if blockers and w in BLOCKERS and self.before_tok(k) not in PREPS and w not in ("it", "they", "he", "she"):
+                return None
+            k -= 1
+            steps += 1
+        return None
+
+    def right_arg(self, pos: int, kinds, *, far: bool = False, loc: bool = False, limit: int = 6, ceiling: int | None = None) -> list[int] | None:
+        k = pos
+        end = self.n if ceiling is None else ceiling
+        skipped = 0
+        seen_loc = not loc
+        while k < end:
+            w = self.lowers[k]
+            mi = self.mention_at[k]
+            if mi >= 0:
+                m = self.mentions[mi]
+                if m.kind in kinds and mi not in self.blocked and seen_loc:
+                    if far:
+                        # a strongly typed object (a platform): every such mention up to the clause end
+                        out = []
+                        for x in range(mi, len(self.mentions)):
+                            if self.mrange[x][0] >= end or any(w in (";",) for w in self.lowers[k:self.mrange[x][0]]):
+                                break
+                            if self.mentions[x].kind in kinds and x not in self.blocked:
+                                out.append(x)
+                        return out
+                    g = [x for x in self.filt(self.group(mi), kinds) if x >= mi]
+                    return self._cut_list(g)
+                if not far and not loc:
+                    return None
+                k = self.mrange[mi][1]
+                skipped += 1
+                continue
+            if w in (";", ".") or (not far and w in RIGHT_STOP):
+                return None
+            if far:
+                if skipped > 45:
+                    return None
+            else:
+                if w in PREPS:
+                    if loc and w in LOC_PREPS and not seen_loc:
+                        seen_loc = True
+                    elif w == "of" and k > 0 and self.lowers[k - 1] in AGENT_NOUNS | PLACE_NOUNS:
+                        seen_loc = True  # "fighters of X", "the city of X", "parts of X"
+                    elif not (loc and seen_loc and w == "of"):
+                        return None
+                if w == "," and k + 1 < end and self.lowers[k + 1] in ("including", "such", "like", "notably", "especially", "namely"):
+                    k += 2 if self.lowers[k + 1] != "such" else 3
+                    continue  # "other groups, including X and Y"
+                if w in (",",) and not loc:
+                    return None
+                skipped += 1
+                if skipped > limit:
+                    return None
+            k += 1
+        return None
+
+    def _cut_list(self, g: list[int]) -> list[int]:
+        """Stop a list at a member that begins a new clause (followed by a verb-like trigger)."""
+        return g
+
+    def after_comma_subject(self, pos: int, kinds, floor: int = 0) -> list[int] | None:
+        """Fronted adverbial ("In fighting X, the Taliban ...", "Since seizing power in Y, Z ..."): subject after the comma."""
+        first = self.lowers[floor] if floor < self.n else ""
+        if first not in ("in", "since", "after", "while", "when", "by", "before", "despite", "upon", "on", "following", "having", "under", "with", "through", "during") and not first.endswith("ing"):
+            return None
+        try:
+            comma = self.lowers.index(",", pos)
+        except ValueError:
+            return None
+        if any(w in (";",) for w in self.lowers[floor:comma]):
+            return None
+        k = comma + 1
+        skipped = 0
+        while k < self.n and skipped < 4:
+            mi = self.mention_at[k]
+            if mi >= 0:
+                if self.mentions[mi].kind in kinds:
+                    return self.filt(self.group(mi), kinds) or None
+                return None
+            skipped += 1
+            k += 1
+        return None
+
+
+def _topic_subject(sent: Sentence, pos: int, floor: int, kinds) -> Mention | None:
+    """Profiles ("history – formed in 2009 ...; operates in ..."): a subjectless clause is about the topic."""
+    topic = sent.ctx.topic
+    if topic is None or topic.kind not in kinds:
+        return None
+    k = pos - 1
+    while k >= floor:
+        w = sent.lowers[k]
+        if w in (";", "–", "—", ":"):
+            break
+        if sent.mention_at[k] >= 0 or w in BLOCKERS:
+            return None
+        k -= 1
+    first = sent.words[k + 1] if k + 1 < sent.n else None
+    if first is None or not first[:1].islower():
+        return None
+    if k < floor and floor > 0:
+        return None
+    return topic
+
+
+def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
+    """With a parse: the mention in the trigger verb's subject, 'block' when the subject is another noun, or None."""
+    t = sent.toks[tm.start]
+    for _ in range(5):
+        subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj:
+            s = subj[0]
+            if s.lower_ in ("which", "that", "who") and t.dep_ == "relcl":
+                s = t.head
+            i = s.i - sent.ts
+            if 0 <= i < sent.n:
+                span = [x.i - sent.ts for x in s.subtree if 0 <= x.i - sent.ts < sent.n]
+                for j in sorted(span, key=lambda j: abs(j - i)):
+                    mi = sent.mention_at[j]
+                    if mi >= 0 and sent.mentions[mi].kind in kinds and mi not in sent.blocked and j < tm.start:
+                        return [x for x in (sent.filt(sent.group(mi), kinds) or []) if sent.mrange[x][0] < tm.start] or None
+                if s.pos_ in ("NOUN",) and s.lower_ not in AGENT_NOUNS:
+                    return "block"
+            return None
+        if t.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp") and t.head is not t:
+            t = t.head
+            continue
+        if t.dep_ == "acl" and t.head is not t:
+            t = t.head.head if t.head.head is not t.head else t.head
+            continue
+        if t.dep_ == "relcl":
+            i = t.head.i - sent.ts
+            if 0 <= i < tm.start and sent.mention_at[i] >= 0:
+                mi = sent.mention_at[i]
+                if sent.mentions[mi].kind in kinds:
+                    return sent.filt(sent.group(mi), kinds) or None
+            return None
+        return None
+    return None
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _dates(sent: Sentence) -> list:
+    text = sent.text
+    out = timex.find_dates(text, sent.start) if _DIGIT.search(text) else []
+    if sent.ctx.document.published:
+        out += timex.find_relative(text, sent.ctx.document.published, sent.start)
+    return out
+
+
+def _with_countries(cands: list[Candidate], ctx) -> list[Candidate]:
+    """"operates in northern Afghanistan" also says it operates in Afghanistan: a region named after its
+    country (the gazetteer's part_of) gives the country claim too."""
+    out = list(cands)
+    for c in cands:
+        if c.predicate not in ("operates_in", "based_in") or c.object.kind != "place":
+            continue
+        ent = ctx.entity(c.object_id)
+        parent = (ent.attributes or {}).get("part_of") if ent else None
+        if not parent:
+            continue
+        hits = [e for e in ctx.gazetteer.lookup(str(parent)) if e.kind == "state"]
+        if hits and hits[0].name.lower() in ent.name.lower():
+            st = hits[0]
+            out.append(Candidate(c.subject, c.subject_id, c.predicate, c.object, st.id, c.rule + "+country", c.trigger,
+                                 c.start, c.end, c.polarity, c.modality, c.attributed_to, c.attribution_mention,
+                                 c.valid_from, c.valid_to, dict(c.qualifiers, place=c.object_id), c.confidence, c.features))
+    return out
+
+
+def plural_or_model(w: str) -> bool:
+    """Words that may sit between a role noun and the list it introduces ("affiliate or proxy model, which includes")."""
+    return w in (",", "or", "and", "model", "models", "network", "networks", "which", "that", "structure", "system")
+
+
+class RuleEngine:
+    def __init__(self, lex: Lexicon | None = None):
+        self.lex = lex or lexicon()
+        self.onto = ontology()
+
+    # ---- per sentence ------------------------------------------------------
+    def sentence(self, sent: Sentence, state: dict) -> list[Candidate]:
+        distinct = {e for m in sent.mentions for e in m.entity_ids}
+        if (len(distinct) < 2 and sent.ctx.topic is None) or len(sent.mentions) == 0 or GOALS_LINE.match(sent.text) or "://" in sent.text or sent.text.count(" | ") >= 2 or re.match(r"^\s*(?:aka|a\.k\.a\.)\b", sent.text, re.I):
+            self._track_quotes(sent, state, [])
+            return []
+        cues = self._attribution(sent, state)
+        matches = match_triggers(sent.lowers, sent.mention_at, self.lex)
+        # a longer trigger wins over a shorter one starting at the same token or lying inside it
+        longest: dict[int, int] = {}
+        for tm in matches:
+            longest[tm.start] = max(longest.get(tm.start, 0), tm.end)
+        # the furthest end reached by a match starting before each token
+        reach, best = {}, 0
+        for s in sorted(longest):
+            reach[s] = best
+            best = max(best, longest[s])
+        matches = [tm for tm in matches if tm.end == longest[tm.start] and not tm.end <= reach[tm.start]]
+        # longest match wins where two triggers of the same predicate start at one token
+        out: list[Candidate] = []
+        for tm in matches:
+            for c in self._apply(sent, tm):
+                self._decorate(sent, tm, c, cues, state)
+                if c.modality != "drop":
+                    out.append(c)
+        self._track_quotes(sent, state, cues)
+        # dedupe within the sentence
+        seen: dict[tuple, Candidate] = {}
+        for c in out:
+            if c.subject_id == c.object_id:
+                continue
+            p = self.onto.predicate(c.predicate)
+            s, o = c.subject_id, c.object_id
+            if p.symmetric and o < s:
+                s, o = o, s
+            key = (s, c.predicate, o, c.polarity, c.attributed_to)
+            if key not in seen:
+                seen[key] = c
+        return list(seen.values())
+
+    # ---- frames ----------------------------------------------------------------
+    def _pairs(self, sent, subs, objs, tm, *, both=False, rule=None):
+        out = []
+        pred = tm.trigger.predicate
+        sk, ok = self.lex.subject_kinds[pred], self.lex.object_kinds[pred]
+        for s in subs:
+            for o in objs:
+                ms, mo = (s if isinstance(s, Mention) else sent.mentions[s]), (o if isinstance(o, Mention) else sent.mentions[o])
+                for sid in ms.entity_ids:
+                    for oid in mo.entity_ids:
+                        if sid == oid:
+                            continue
+                        dirs = [(ms, sid, mo, oid)]
+                        if both:
+                            dirs.append((mo, oid, ms, sid))
+                        for a, aid, b, bid in dirs:
+                            if a.kind not in sk or b.kind not in ok:
+                                continue
+                            out.append(
+                                Candidate(a, aid, pred, b, bid, rule or tm.trigger.rule, " ".join(sent.lowers[tm.start : tm.end]),
+                                          sent.start, sent.end, features=(("list",) if len(subs) > 1 or len(objs) > 1 else ()))
+                            )
+        return out
+
+    def _apply(self, sent: Sentence, tm: TriggerMatch) -> list[Candidate]:
+        t = tm.trigger
+        pred = t.predicate
+        sk, ok = self.lex.subject_kinds[pred], self.lex.object_kinds[pred]
+        frame = t.frame
+        sym = self.onto.predicate(pred).symmetric
+        floor = self.floor_for(sent, tm.start)
+        if pred == "controls" and tm.start > 0 and sent.lowers[tm.start - 1] in ("for", "over", "to", "seeking", "seek", "battle", "struggle"):
+            return []  # "fought for control of X" is a goal, not control
+        if frame in ("svo", "svo_near", "svo_sym", "svo_in", "svo_far"):
+            if "O" in tm.args:
+                a, b = tm.args["O"]
+                objs = sorted({sent.mention_at[i] for i in range(a, b) if sent.mention_at[i] >= 0})
+                objs = sent.filt(objs, ok)
+            else:
+                objs = sent.right_arg(tm.end, ok, far=t.far or frame == "svo_far", loc=frame == "svo_in",
+                                      limit=10 if frame == "svo_in" else 6)
+            named = None
+            if pred == "merged_into":
+                formed = self._formed(sent, tm)
+                if formed is not None:
+                    subs = (self._subject(sent, tm, sk, floor) or []) + [o for o in (objs or []) if o != formed]
+                    return self._pairs(sent, subs, [formed], tm) if subs else []
+            if pred == "splinter_of":
+                # "a new group broke away, calling itself X": X is the splinter
+                for i in range(tm.end, min(sent.n, tm.end + 3)):
+                    if sent.lowers[i] in ("calling", "named", "naming", "called") and i + 1 < sent.n and sent.lowers[i + 1] in ("itself", "themselves"):
+                        k = i + 2
+                        while k < sent.n and sent.lowers[k] in ("the", "a", "as"):
+                            k += 1
+                        if k < sent.n and sent.mention_at[k] >= 0 and sent.mentions[sent.mention_at[k]].kind in sk:
+                            named = [sent.mention_at[k]]
+                        break
+                if not objs and sent.ctx.topic is not None and sent.ctx.topic.kind in ok:
+                    objs = [sent.ctx.topic]  # "X split off" in a group's profile: split off from that group
+            if not objs:
+                return []
+            subs = named or self._subject(sent, tm, sk, floor)
+            if not subs:
+                return []
+            return self._pairs(sent, subs, objs, tm)
+        if frame == "ovs":
+            objs = sent.left_arg(tm.start, ok, floor)
+            if not objs:
+                top = _topic_subject(sent, tm.start, floor, ok)
+                objs = [top] if top is not None else None
+            subs = sent.right_arg(tm.end, sk, limit=4)
+            if not objs or not subs:
+                return []
+            return self._pairs(sent, subs, objs, tm)
+        if frame == "mutual":
+            right = sent.right_arg(tm.end, ok if not sym else ok | sk, limit=4)
+            if right is None and tm.end < sent.n and sent.lowers[tm.end] == "between":
+                right = sent.right_arg(tm.end + 1, ok, limit=2)
+                if right and len(right) >= 2:
+                    return self._pairs(sent, right[:1], right[1:], tm, both=not sym)
+                right = None
+            if right:
+                left = self._subject(sent, tm, sk, floor)
+                if not left:
+                    return []
+                return self._pairs(sent, left, right, tm, both=not sym)
+            left = sent.left_arg(tm.start, sk, floor)
+            if left:
+                ents = [x for x in left]
+                if len(ents) >= 2:
+                    return self._pairs(sent, ents[:1], ents[1:], tm, both=not sym) + (
+                        self._pairs(sent, ents[1:2], ents[2:], tm, both=not sym) if len(ents) > 2 else [])
+                m = sent.mentions[left[0]]
+                if len(m.entity_ids) >= 2:
+                    a = Mention(m.start, m.end, m.text, m.entity_ids[:1], m.kind, m.how)
+                    b = Mention(m.start, m.end, m.text, m.entity_ids[1:], m.kind, m.how)
+                    return self._pairs(sent, [a], [b], tm, both=not sym)
+            return []
+        if frame == "pair":
+            return self._pair_frame(sent, tm, sk, ok, sym, floor)
+        if frame in ("title", "title_kin"):
+            return self._title(sent, tm, sk, ok, floor, kin=frame == "title_kin")
+        if frame == "of_subj":
+            k = tm.end
+            # "of his son, X" / "of now-deceased leader X": skip a short description before the name
+            if k + 2 < sent.n and sent.lowers[k] in ("his", "her", "its", "their") and sent.mention_at[k + 1] < 0 and sent.lowers[k + 2] == ",":
+                k += 3
+            steps = 0
+            while k < sent.n and steps < 4 and sent.mention_at[k] < 0 and sent.lowers[k] not in (",", ";", ".", "(", ")") and sent.lowers[k] not in PREPS:
+                k += 1
+                steps += 1
+            if k >= sent.n or sent.mention_at[k] < 0:
+                return []
+            subs = sent.filt(sent.group(sent.mention_at[k]), sk)
+            if not subs:
+                return []
+            objs = sent.left_arg(tm.start, ok, floor) or sent.after_comma_subject(tm.end, ok, floor)
+            if not objs:
+                return []
+            return self._pairs(sent, subs, [o for o in objs if o not in subs], tm)
+        if frame == "label":
+            j = tm.start - 1
+            while j >= floor and sent.lowers[j] not in LABEL_VERBS:
+                j -= 1
+            if j < floor:
+                return []
+            if sent.lowers[j].endswith("ing") and j > 0 and sent.lowers[j - 1] == ",":
+                # ", marking it as betrayal": a participle clause shares the main clause's subject
+                subs = None
+                for i in range(floor, j):
+                    mi = sent.mention_at[i]
+                    if mi >= 0 and sent.mentions[mi].kind in sk and sent.subject_eligible(mi):
+                        subs = [mi]
+                        break
+            else:
+                subs = sent.left_arg(j, sk, floor)
+            if not subs:
+                return []
+            objs = []
+            for i in range(j + 1, tm.start):
+                mi = sent.mention_at[i]
+                if mi >= 0 and sent.mentions[mi].kind in ok and mi not in subs:
+                    objs = [mi]
+                    break
+            if not objs:
+                return []
+            return self._pairs(sent, subs, objs, tm)
+        if frame == "svo_his":
+            # "X and his organization", "X with his group"
+            if tm.start < 1 or sent.lowers[tm.start - 1] not in ("and", "with"):
+                return []
+            subs = sent.left_arg(tm.start - 1, sk, floor, limit=2)
+            if not subs:
+                return []
+            org = self._org_of_person(sent, sent.mentions[subs[-1]])
+            if not org:
+                return []
+            a, b = tm.end - 1, tm.end
+            om = Mention(sent.char(a), sent.char(a) + len(sent.words[a]), sent.words[a], (org,), "organization", "coref")
+            del b
+            return self._pairs(sent, subs[-1:], [om], tm)
+        if frame == "compound_loc":
+            # "Iran-based X", "the Mali-based al-Qa'ida coalition JNIM": the location before the hyphen,
+            # the subject is the head of the noun phrase after "based"
+            j = tm.start - 1
+            if j < 0 or sent.mention_at[j] < 0 or sent.mentions[sent.mention_at[j]].kind not in ok:
+                return []
+            k, last = tm.end, None
+            while k < sent.n and k < tm.end + 10:
+                mi = sent.mention_at[k]
+                if mi >= 0:
+                    if sent.mentions[mi].kind in sk:
+                        last = mi
+                    k = sent.mrange[mi][1]
+                    continue
+                if sent.lowers[k] not in NP_INNER:
+                    break
+                k += 1
+            if last is None:
+                return []
+            return self._pairs(sent, [last], [sent.mention_at[j]], tm)
+        if frame == "adj_loc":
+            j = tm.start - 1
+            if j < 0 or sent.mention_at[j] < 0 or sent.mentions[sent.mention_at[j]].kind not in ok:
+                return []
+            mi = sent.mention_at[j]
+            subs = sent.left_arg(sent.mrange[mi][0], sk, floor)
+            if not subs:
+                return []
+            return self._pairs(sent, subs, [mi], tm)
+        return []
+
+    @staticmethod
+    def _formed(sent: Sentence, tm: TriggerMatch):
+        """"X merged with Y to form Z" / "X and Y announced a merger, creating Z": the new group Z."""
+        lw = sent.lowers
+        for i in range(tm.end, min(sent.n - 1, tm.end + 14)):
+            if lw[i] in (";",):
+                return None
+            if lw[i] in ("forming", "creating", "form", "create", "formed", "created", "establishing", "into") and \
+                    (lw[i] not in ("form", "create") or lw[i - 1] == "to"):
+                k = i + 1
+                while k < sent.n and lw[k] in ("the", "a", "an", "new"):
+                    k += 1
+                if k < sent.n and sent.mention_at[k] >= 0 and sent.mentions[sent.mention_at[k]].kind == "organization":
+                    return sent.mention_at[k]
+                return None
+        return None
+
+    def floor_for(self, sent: Sentence, pos: int) -> int:
+        floor = 0
+        for cue in getattr(sent, "cues", []):
+            if cue["start"] <= pos and cue["comp"] <= pos:
+                floor = max(floor, cue["comp"])
+        return floor
+
+    def _subject(self, sent: Sentence, tm: TriggerMatch, kinds, floor: int):
+        if "S" in tm.args:
+            a, b = tm.args["S"]
+            return sent.filt(sorted({sent.mention_at[i] for i in range(a, b) if sent.mention_at[i] >= 0}), kinds)
+        dep = _dep_subject(sent, tm, kinds) if self.use_parse else None
+        if dep == "block":
+            return None
+        if dep:
+            return dep
+        subs = sent.left_arg(tm.start, kinds, floor)
+        if subs:
+            return subs
+        subs = sent.after_comma_subject(tm.end, kinds, floor)
+        if subs:
+            return subs
+        top = _topic_subject(sent, tm.start, floor, kinds)
+        if top is not None:
+            return [top]
+        return None
+
+    use_parse = False
+
+    def _pair_frame(self, sent, tm, sk, ok, sym, floor):
+        kinds = sk | ok
+        k = tm.end
+        # "X's ties with Y", "X has close ties to Y"
+        j = k
+        while j < sent.n and j < k + 3 and sent.lowers[j] in ("with", "to", "between", "among", "against", "the", "its", "their", "and"):
+            if sent.lowers[j] in ("with", "to", "against"):
+                right = sent.right_arg(j + 1, kinds, limit=3)
+                if right:
+                    left = sent.left_arg(tm.start, kinds, floor)
+                    if not left:
+                        left = self._relationship_pair(sent, tm, kinds, floor, want_left=True)
+                    if left:
+                        return self._pairs(sent, left, right, tm, both=not sym)
+                    return []
+                break  # "an alliance against the regime": the pair, if any, is on the left
+            if sent.lowers[j] in ("between", "among"):
+                right = sent.right_arg(j + 1, kinds, limit=2)
+                if right and len(right) >= 2:
+                    return self._pairs(sent, right[:1], right[1:], tm, both=not sym)
+                m = sent.mentions[right[0]] if right else None
+                if m is not None and len(m.entity_ids) >= 2:
+                    return self._split_plural(sent, m, tm, sym)
+                return []
+            j += 1
+        # "with which ... ties": the antecedent of which, and the subject before it
+        for i in range(tm.start - 1, max(floor, tm.start - 12) - 1, -1):
+            if sent.lowers[i] in ("which", "whom") and i > 0 and sent.lowers[i - 1] == "with":
+                lo = sent.left_arg(i - 1, kinds, floor, allow_pp=True, limit=2)
+                if lo:
+                    so = sent.left_arg(sent.mrange[lo[0]][0], kinds, floor, allow_pp=True)
+                    so = [x for x in (so or []) if sent.mentions[x].entity_ids != sent.mentions[lo[0]].entity_ids]
+                    if so:
+                        return self._pairs(sent, so[-1:], lo[:1], tm, both=not sym)
+                break
+        pair = self._relationship_pair(sent, tm, kinds, floor)
+        if pair:
+            a, b = pair
+            return self._pairs(sent, [a], [b], tm, both=not sym)
+        # "X and Y have ties", "these groups engage in clashes"
+        left = sent.left_arg(tm.start, kinds, floor, limit=8)
+        if left:
+            distinct = []
+            for x in left:
+                if all(sent.mentions[x].entity_ids != sent.mentions[y].entity_ids for y in distinct):
+                    distinct.append(x)
+            if len(distinct) >= 2:
+                return self._pairs(sent, distinct[:1], distinct[1:], tm, both=not sym)
+            m = sent.mentions[left[0]]
+            if len(m.entity_ids) >= 2:
+                return self._split_plural(sent, m, tm, sym)
+        return []
+
+    def _split_plural(self, sent, m, tm, sym):
+        out = []
+        ids = m.entity_ids
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                a = Mention(m.start, m.end, m.text, (ids[i],), m.kind, m.how)
+                b = Mention(m.start, m.end, m.text, (ids[j],), m.kind, m.how)
+                out += self._pairs(sent, [a], [b], tm, both=not sym)
+        return out
+
+    def _relationship_pair(self, sent, tm, kinds, floor, want_left=False):
+        """"X's relationship with Y reflects competition": the pair framed by a relationship noun earlier in the clause."""
+        for i in range(tm.start - 1, floor - 1, -1):
+            if sent.lowers[i] in ("relationship", "relationships", "relations", "ties", "relation"):
+                if i + 1 < sent.n and sent.lowers[i + 1] in ("with", "to"):
+                    right = sent.right_arg(i + 2, kinds, limit=3)
+                    left = sent.left_arg(i, kinds, floor, limit=4)
+                    if want_left:
+                        return left
+                    if right and left:
+                        return left[0], right[0]
+                return None
+        return None
+
+    def _title(self, sent, tm, sk, ok, floor, kin=False):
+        t = tm.trigger
+        head = tm.end - 1
+        plural = sent.lowers[head].endswith("s") and not sent.lowers[head].endswith("ss")
+        partner = None
+        k = tm.end
+        # partner: "T of Y" / "T in Y" / "T for Y"
+        if k < sent.n and sent.lowers[k] in ("of", "in", "within", "for", "to", "with", "under"):
+            partner = sent.right_arg(k + 1, ok, limit=3)
+        # partner: "Y's T" / "Y T" (compound)
+        if not partner:
+            j = tm.start - 1
+            steps = 0
+            while j >= 0 and steps < 5 and sent.mention_at[j] < 0 and sent.lowers[j] in ("'s", "’s", "'", "senior", "top", "former", "local", "regional", "official", "main", "key", "deputy", "military", "new", "current", "de", "facto", "overall", "spiritual", "supreme", "founding", "longtime", "prominent", "powerful", "strong", "formal", "close", "own", "self", "-", "proclaimed", "previous", "late", "slain", "acting", "operational", "interim", "longtime", "then", "first", "second", "third", "elder", "younger"):
+                j -= 1
+                steps += 1
+            if j >= 0 and sent.mention_at[j] >= 0 and sent.mentions[sent.mention_at[j]].kind in ok:
+                partner = [sent.mention_at[j]]
+        referents = None
+        # referent list: "affiliates such as X, Y", "leaders like X and Y"
+        k2 = tm.end
+        if partner and k < sent.n and sent.lowers[k] in ("of", "in", "within", "for", "to", "with", "under"):
+            last = max(partner)
+            k2 = sent.mrange[last][1]
+        j = k2
+        if j < sent.n and sent.lowers[j] == ",":
+            j += 1
+        intro = ("such", "including", "like", "namely", "e.g.", ":", "especially", "notably", "includes", "include",
+                 "included")
+        jj = j
+        while jj < sent.n and jj < j + 6 and sent.lowers[jj] not in intro and sent.mention_at[jj] < 0 \
+                and sent.lowers[jj] not in (";", ".", ":", "–"):
+            jj += 1
+        if jj < sent.n and sent.lowers[jj] in intro:
+            j = jj
+        if j < sent.n and sent.lowers[j] in intro:
+            j += 2 if sent.lowers[j] == "such" else 1
+            referents = sent.right_arg(j, sk, limit=2)
+        elif not plural:
+            # apposition: "the leader of Y, X" / compound "Y leader X"
+            if k2 < sent.n and sent.lowers[k2] == "," and k2 + 1 < sent.n:
+                referents = sent.right_arg(k2 + 1, sk, limit=1)
+            elif k2 == tm.end and k2 < sent.n and sent.mention_at[k2] >= 0:
+                referents = sent.right_arg(k2, sk, limit=0)
+        if not referents:
+            # "X, the leader of Y" / "X is a branch of Y" / "X, an AQ affiliate"
+            start = tm.start
+            if partner and sent.mrange[min(partner)][0] < tm.start:
+                start = sent.mrange[min(partner)][0]
+            j = start - 1
+            steps = 0
+            while j >= floor and steps < 8:
+                mi = sent.mention_at[j]
+                w = sent.lowers[j]
+                if mi >= 0:
+                    if sent.mentions[mi].kind in sk and (partner is None or mi not in partner):
+                        nxt = sent.mrange[mi][1]
+                        if nxt < sent.n and sent.lowers[nxt] in ("'s", "’s", "'"):
+                            referents = [mi]  # "IMU's former Taliban allies": the possessor alone
+                        else:
+                            referents = sent.filt(sent.group(mi), sk)
+                    break
+                if w in (";", ":", "that", "which", "who", "but", "while", "because", "–", "—") or (w in PREPS and w not in ("of", "as")):
+                    break
+                j -= 1
+                steps += 1
+        predicative = False
+        if not plural:
+            for i in range(tm.start - 1, max(-1, tm.start - 7), -1):
+                if sent.lowers[i] in ("a", "an", "the"):
+                    predicative = i > 0 and sent.lowers[i - 1] in COPULA
+                    break
+        if not referents and predicative:
+            top = _topic_subject(sent, tm.start if not partner else min(tm.start, sent.mrange[min(partner)][0]) if isinstance(partner[0], int) else tm.start, floor, sk)
+            if top is not None and (not partner or top.entity_ids != (partner[0] if isinstance(partner[0], Mention) else sent.mentions[partner[0]]).entity_ids):
+                referents = [top]
+        if not referents:
+            return []
+        if not partner and self.onto.predicate(t.predicate).symmetric and isinstance(referents[0], int):
+            m = sent.mentions[referents[0]]
+            if len(m.entity_ids) >= 2:  # "the two groups remain rivals"
+                return self._split_plural(sent, m, tm, True)
+            distinct = []
+            for x in referents:
+                if all(sent.mentions[x].entity_ids != sent.mentions[y].entity_ids for y in distinct):
+                    distinct.append(x)
+            if len(distinct) >= 2:  # "X and Y have been rivals"
+                return self._pairs(sent, distinct[:1], distinct[1:], tm)
+        if not partner:
+            if plural or t.predicate in ("member_of", "branch_of"):
+                partner = self._fallback_partner(sent, tm, ok, floor, referents)
+            if not partner and sent.ctx.topic is not None and sent.ctx.topic.kind in ok:
+                partner = [sent.ctx.topic]
+            if not partner:
+                return []
+        referents = [r for r in referents if r not in partner]
+        return self._pairs(sent, referents, partner, tm)
+
+    def _fallback_partner(self, sent, tm, ok, floor, referents):
+        """A plural role noun without "of Y": the possessor in the clause ("AQ's ... affiliates"), else its subject."""
+        for i in range(tm.start - 1, floor - 1, -1):
+            mi = sent.mention_at[i]
+            if mi >= 0 and mi not in referents and sent.mentions[mi].kind in ok:
+                nxt = sent.mrange[mi][1]
+                if nxt < sent.n and sent.lowers[nxt] in ("'s", "’s", "'"):
+                    return [mi]
+        subs = sent.left_arg(tm.start, ok, floor)
+        if subs:
+            subs = [s for s in subs if s not in referents]
+            # a subject that is itself an earlier listed referent is no partner
+            return subs[:1] or None
+        return None
+
+    def _org_of_person(self, sent, m: Mention) -> str | None:
+        gaz = sent.ctx.gazetteer
+        pid = m.entity_id
+        for c in gaz.claims:
+            if c.subject == pid and c.predicate in ("leads", "member_of"):
+                return c.object
+        prev = [x for x in sent.ctx.mentions if x.kind == "organization" and x.end <= m.start]
+        return prev[-1].entity_id if prev else None
+
+    # ---- attribution, polarity, modality, time, qualifiers ----------------
+    def _attribution(self, sent: Sentence, state: dict) -> list[dict]:
+        cues: list[dict] = []
+        quote_speaker = state.get("quote_speaker")
+        if quote_speaker is not None and state.get("quote_para") == self._para(sent):
+            cues.append({"start": 0, "comp": 0, "speaker": quote_speaker, "mention": state.get("quote_mention"), "kind": "quote"})
+        else:
+            state.pop("quote_speaker", None)
+        lw = sent.lowers
+        for i, w in enumerate(lw):
+            if w == "according" and i + 1 < sent.n and lw[i + 1] == "to":
+                sp = sent.right_arg(i + 2, ACTORS, limit=2)
+                if sp:
+                    for x in sent.group(sp[0]):
+                        sent.blocked.add(x)
+                    m = sent.mentions[sp[0]]
+                    cues.append({"start": i, "comp": 0, "speaker": m.entity_id, "mention": m, "kind": "according"})
+                continue
+            if w not in SPEECH or sent.mention_at[i] >= 0:
+                continue
+            comp = None
+            for j in range(i + 1, min(sent.n, i + 8)):
+                if lw[j] in ("that", "how", ":", "“", '"', "whether"):
+                    comp = j + 1
+                    if lw[j] == ":" and j + 1 < sent.n and lw[j + 1] in ("“", '"'):
+                        comp = j + 2
+                    break
+                if lw[j] in (";", "."):
+                    break
+            if comp is None:
+                continue
+            spk = sent.left_arg(i, ACTORS, self.floor_before(cues, i), limit=14, blockers=False)
+            speaker = None
+            mention = None
+            if spk:
+                mention = sent.mentions[spk[0]]
+                speaker = mention.entity_id
+            cues.append({"start": i, "comp": comp, "speaker": speaker, "mention": mention, "kind": "speech",
+                         "open_quote": any(x in ("“", '"') for x in lw[i:comp]) and not any(x in ("”",) for x in lw[comp:])})
+        sent.cues = cues
+        return cues
+
+    @staticmethod
+    def floor_before(cues, i):
+        f = 0
+        for c in cues:
+            if c["comp"] <= i:
+                f = max(f, c["comp"])
+        return f
+
+    def _para(self, sent):
+        for n, p in enumerate(sent.ctx.paragraphs):
+            if p.start <= sent.start < p.end:
+                return n
+        return -1
+
+    def _track_quotes(self, sent, state, cues):
+        for c in cues:
+            if c.get("kind") == "speech" and c.get("open_quote") and c["speaker"]:
+                state["quote_speaker"] = c["speaker"]
+                state["quote_mention"] = c["mention"]
+                state["quote_para"] = self._para(sent)
+        if "”" in sent.lowers and not any(c.get("open_quote") for c in cues):
+            state.pop("quote_speaker", None)
+
+    def _decorate(self, sent: Sentence, tm: TriggerMatch, c: Candidate, cues, state) -> None:
+        lw = sent.lowers
+        floor = self.floor_for(sent, tm.start)
+        # attribution: the innermost speech cue whose complement holds the trigger
+        for cue in cues:
+            if cue["kind"] == "according" or (cue["comp"] <= tm.start and cue["start"] < tm.start) or cue["kind"] == "quote":
+                if cue["speaker"] and cue["speaker"] not in (c.subject_id, c.object_id) or cue["kind"] == "speech" and cue["speaker"]:
+                    c.attributed_to = cue["speaker"]
+                    c.attribution_mention = cue["mention"]
+                if cue["kind"] == "according":
+                    c.modality = "reported"
+        # the subject's end bounds the polarity/modality window on the left
+        cs = sent.clause_start(tm.start, floor)
+        window = list(range(cs, tm.start)) + list(range(tm.start, tm.end))
+        if tm.trigger.frame in ("title", "title_kin", "of_subj", "pair", "label", "compound_loc", "adj_loc"):
+            # a role or relation noun: only what stands between its nearest argument and the noun negates it
+            ends = [sent.mrange[k][1] for k, m in enumerate(sent.mentions)
+                    if (m is c.subject or m is c.object or (m.start, m.end) in ((c.subject.start, c.subject.end), (c.object.start, c.object.end)))
+                    and sent.mrange[k][1] <= tm.start]
+            lo = max(ends) if ends else tm.start
+            window = list(range(max(cs, lo), tm.end))
+        neg = 0
+        for i in window:
+            w = lw[i]
+            if w in NEG_WORDS:
+                if w == "not" and i + 1 < sent.n and lw[i + 1] in ("only", "just"):
+                    continue
+                if w == "no" and i + 1 < sent.n and lw[i + 1] in ("doubt",):
+                    continue
+                # "refused to X and continued to Y": a negation scopes over its own verb phrase
+                if i < tm.start and any(lw[j] in ("and", "or", "but", "then") for j in range(i + 1, tm.start)) \
+                        and not (i + 2 < sent.n and lw[i + 1] in ("proof", "evidence") or w in ("without",)):
+                    continue
+                neg += 1
+        # scope openers before the clause: "there was no proof that", "denied that"
+        if cs > 0 and lw[cs - 1] == "that":
+            pre = lw[max(0, cs - 5) : cs - 1]
+            if any(w in ("no", "not", "denied", "denies", "deny", "false", "untrue") for w in pre):
+                neg += 1
+        if tm.trigger.neg:
+            neg += 1
+        c.polarity = "negated" if neg % 2 else "asserted"
+        # modality
+        mod = tm.trigger.modality
+        wset = {lw[i] for i in window}
+        if mod is None:
+            ps = cs
+            for k, m in enumerate(sent.mentions):
+                if m is c.subject or (m.start == c.subject.start and m.end == c.subject.end):
+                    if sent.mrange[k][1] <= tm.start:
+                        ps = max(cs, sent.mrange[k][1])
+                    break
+            plan = any(lw[i] in PLAN_WORDS for i in range(ps, tm.start)) or any(
+                lw[i] in ("called", "calling", "calls", "call") and i + 1 < sent.n and lw[i + 1] in ("for", "on", "upon")
+                for i in range(ps, tm.start)
+            )
+            if plan and not tm.trigger.modality:
+                if tm.trigger.predicate in ("attacks", "fights", "controls", "operates_in", "based_in", "supports", "finances",
+                                            "trains", "shelters", "pledged_allegiance_to", "merged_into", "splinter_of"):
+                    c.modality = "drop"
+                    return
+            for name in ("hypothetical", "alleged", "reported", "estimated"):
+                cues_ = MODAL_CUES[name]
+                if wset & cues_ or (name == "hypothetical" and lw and lw[0] == "if"):
+                    if name == "estimated" and "could" in wset and "not" in wset:
+                        continue
+                    mod = name
+                    break
+        if mod and c.modality == "fact":
+            c.modality = mod
+        elif mod and c.modality == "reported" and mod in ("hypothetical", "alleged", "claimed"):
+            c.modality = mod
+        # time
+        self._time(sent, tm, c, state)
+        # qualifiers
+        q = Q.qualifiers_for(sent, tm, c)
+        if q:
+            c.qualifiers.update(q)
+        feats = list(c.features)
+        if c.subject.how in ("coref", "topic") or c.object.how in ("coref", "topic"):
+            feats.append("coref")
+        if c.subject.how in ("discovered", "fuzzy") or c.object.how in ("discovered", "fuzzy"):
+            feats.append("discovered")
+        c.features = tuple(feats)
+
+    def _time(self, sent: Sentence, tm: TriggerMatch, c: Candidate, state: dict) -> None:
+        dates = state["dates_by_sent"].get(sent.start)
+        if dates is None:
+            dates = _dates(sent)
+            state["dates_by_sent"][sent.start] = dates
+        floor = self.floor_for(sent, tm.start)
+        cs = sent.char(sent.clause_start(tm.start, floor))
+        ce = sent.char(sent.clause_end(tm.end))
+        tpos = sent.char(tm.start)
+        cands = [d for d in dates if d.start >= cs and d.end <= ce]
+        first = last = None
+        kind = None
+        if cands:
+            d = min(cands, key=lambda d: abs(d.start - tpos))
+            first, last, kind = d.first, d.last, d.kind
+        else:
+            # "after the death of X": the date the gazetteer knows for X's end
+            for s, e, prep, ev in timex.find_event_anchors(sent.text, sent.start):
+                if not (cs <= s < ce):
+                    continue
+                date = None
+                if ev == "death" or ev == "killing":
+                    for m in sent.mentions:
+                        if e <= m.start <= e + 6 and m.kind == "person":
+                            ent = sent.ctx.entity(m.entity_id)
+                            date = ent.end[:4] if ent and ent.end else None
+                            break
+                elif ev.startswith("attack") or ev == "invasion":
+                    prev = self._previous_date(sent, state)
+                    date = (prev[0].first or prev[0].last)[:4] if prev else None
+                if date:
+                    if prep in ("after", "since", "following"):
+                        first, kind = date, "from"
+                    else:
+                        last, kind = date, "to"
+                    break
+            if kind is None and timex.carries_over(sent.text):
+                prev = self._previous_date(sent, state)
+                if prev and prev[1] == self._para(sent):
+                    d = prev[0]
+                    first, last, kind = d.first, d.last, d.kind
+        if kind is None:
+            return
+        trig_word = sent.lowers[tm.start]
+        if c.predicate in EVENT_PREDICATES:
+            pass
+        elif trig_word in INCEPTIVE or any(sent.lowers[i] in ("began", "begin", "started", "start") for i in range(max(0, tm.start - 3), tm.start)):
+            if kind in ("point", "range"):
+                last = None
+        c.valid_from, c.valid_to = first, last
+
+    def _previous_date(self, sent: Sentence, state: dict):
+        """The last date expression of the nearest earlier sentence that has one, with its paragraph index."""
+        text = sent.ctx.document.text
+        for cs, ce in reversed(state.get("dated", [])):
+            if ce > sent.start:
+                continue
+            dates = timex.find_dates(text[cs:ce], cs)
+            if dates:
+                last = max(dates, key=lambda d: d.end)
+                para = next((n for n, p in enumerate(sent.ctx.paragraphs) if p.start <= cs < p.end), -1)
+                return last, para
+        return None
+
+
+@component("andiwali_relations", reads=("ctx.mentions", "ctx.sentences", "doc.sents", "token.dep"), writes=("ctx.claims",))
+class RelationExtractor:
+    """Applies the trigger lexicon to every sentence with a mention."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from andiwali.extract.components import sentence_ranges
+
+        ctx = _ctx(doc)
+        engine = RuleEngine()
+        engine.use_parse = bool(ctx.options.get("_parsed"))
+        state: dict = {"dates_by_sent": {}}
+        mentions = ctx.mentions
+        arr = _doc_arrays(doc, ctx)
+        lowers, idxs, words = arr["lower"], arr["idx"], arr["text"]
+        first_words = engine.lex.by_first
+        is_first = [w in first_words for w in lowers]
+        text = ctx.document.text
+        mi = 0
+        claims = []
+        for ts, te in sentence_ranges(doc):
+            cs, ce = idxs[ts], idxs[te - 1] + len(words[te - 1])
+            while mi < len(mentions) and mentions[mi].end <= cs:
+                mi += 1
+            here = []
+            j = mi
+            while j < len(mentions) and mentions[j].start < ce:
+                here.append(mentions[j])
+                j += 1
+            # a sentence without a mention or without any trigger word gives no claim: only note its dates
+            dated = timex.YEARISH.search(text, cs, ce) is not None
+            if not here or not any(is_first[ts:te]):
+                if dated:
+                    state.setdefault("dated", []).append((cs, ce))
+                continue
+            sent = Sentence(doc, ts, te, here, ctx)
+            claims.extend(_with_countries(engine.sentence(sent, state), ctx))
+            if dated:
+                state.setdefault("dated", []).append((cs, ce))
+        ctx.claims = claims
+        return doc
+
+
+Language.component("andiwali_relations")(lambda doc: RelationExtractor()(doc))
