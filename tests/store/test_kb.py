@@ -1,6 +1,7 @@
 import sqlite3
 
 import pytest
+from sqlalchemy import text
 
 from andiwali.errors import StoreError
 from andiwali.model import Claim, Document, Entity, Evidence, Source
@@ -14,33 +15,39 @@ def _doc(text="The Taliban sheltered al-Qaeda.", key="a.txt"):
 
 def test_create_applies_migrations_and_records_them(empty_kb):
     assert empty_kb.schema_version() == LATEST
-    with sqlite3.connect(empty_kb.directory / "andiwali.db") as con:
-        rows = con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
-        assert [r[0] for r in rows] == [m[0] for m in MIGRATIONS]
-        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with empty_kb.engine.connect() as con:
+        rows = con.execute(text("SELECT version, name FROM schema_migrations ORDER BY version")).all()
+    assert [r[0] for r in rows] == [m[0] for m in MIGRATIONS]
+    if empty_kb.dialect == "sqlite":
+        with sqlite3.connect(empty_kb.directory / "andiwali.db") as con:
+            assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_open_existing_and_reopen_is_idempotent(tmp_path):
-    kb = KnowledgeBase.create(tmp_path / "kb")
+def test_open_existing_and_reopen_is_idempotent(kb_location):
+    kb = KnowledgeBase.create(kb_location)
     before = kb.counts()
     kb.close()
-    kb2 = KnowledgeBase.create(tmp_path / "kb")  # init again: no duplicates
+    kb2 = KnowledgeBase.create(kb_location)  # init again: no duplicates
     assert kb2.counts()["entities"] == before["entities"]
     assert kb2.counts()["claims"] == before["claims"]
-    kb3 = KnowledgeBase.open(tmp_path / "kb")
+    kb2.close()
+    kb3 = KnowledgeBase.open(kb_location)
     assert kb3.schema_version() == LATEST
+    kb3.close()
 
 
-def test_open_missing_kb_says_run_init(tmp_path):
+def test_open_missing_kb_says_run_init(tmp_path, backend, request):
+    location = tmp_path / "nothing" if backend == "sqlite" else request.getfixturevalue("pg_url")
     with pytest.raises(StoreError) as err:
-        KnowledgeBase.open(tmp_path / "nothing")
+        KnowledgeBase.open(location)
     assert err.value.code == "E301" and "andiwali" in str(err.value)
 
 
 def test_foreign_keys_are_enforced(empty_kb):
     c = Claim(subject="ent_missing", predicate="supports", object="ent_missing2")
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError) as err:
         empty_kb.add_claims([c])
+    assert err.value.code == "E305"
     assert empty_kb.counts()["claims"] == 0
 
 
@@ -92,8 +99,9 @@ def test_failed_extraction_leaves_nothing(empty_kb):
     did = empty_kb.add_document(_doc()).doc_id
     good = Claim(subject=t.id, predicate="shelters", object=q.id, evidence=[Evidence(did, 0, 3, "The")])
     bad = Claim(subject=t.id, predicate="shelters", object="ent_unknown", evidence=[Evidence(did, 0, 3, "The")])
-    with pytest.raises(Exception):
+    with pytest.raises(StoreError) as err:
         empty_kb.save_extraction(did, [good, bad])
+    assert err.value.code == "E305"
     assert empty_kb.counts()["claims"] == 0
     assert empty_kb.pending_documents() == [did]
 
@@ -144,3 +152,10 @@ def test_entity_aliases_and_audit(empty_kb):
 
 def test_integrity_check(kb):
     assert kb.integrity_check() == "ok"
+
+
+def test_ungraded_document_keeps_the_source_grade(empty_kb):
+    empty_kb.add_document(_doc())
+    empty_kb.add_document(Document(text="Other text.", key="b.txt", source=Source("S")))
+    d = [x for x in empty_kb.documents() if x["doc_key"] == "b.txt"][0]
+    assert (d["reliability"], d["credibility"]) == ("B", "2")

@@ -56,8 +56,9 @@ def _load_commands() -> None:
 
 def open_kb():
     from andiwali.store import KnowledgeBase
+    from andiwali.store.config import locate
 
-    return KnowledgeBase.open(state.kb)
+    return KnowledgeBase.open(locate(state.kb))
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -21,7 +21,9 @@ def init(
     """Create a knowledge base (or upgrade it) and load the bundled reference data."""
     from andiwali.store import KnowledgeBase
 
-    location = db or state.kb
+    from andiwali.store.config import locate
+
+    location = db or locate(state.kb)
     kb = KnowledgeBase.create(location, with_reference=not no_reference)
     counts = kb.counts()
     typer.echo(

@@ -80,6 +80,8 @@ def extract(
     llm_url: str = typer.Option(None, "--llm-url", envvar="ANDIWALI_LLM_URL", help="OpenAI-compatible endpoint for --backend llm."),
     llm_model: str = typer.Option(None, "--llm-model", envvar="ANDIWALI_LLM_MODEL", help="Model name for --backend llm."),
     parser: bool = typer.Option(None, "--parser/--no-parser", help="Use the English dependency parser (default: when installed)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Extraction processes (results identical to one worker)."),
+    dask: str = typer.Option(None, "--dask", help="Address of a running dask.distributed scheduler (tcp://host:8786)."),
 ) -> None:
     """Extract claims: from FILEs as JSON lines (no knowledge base), or from the knowledge base's pending documents."""
     from andiwali.extract import BACKENDS, claim_json, extract_document
@@ -100,50 +102,71 @@ def extract(
 
     if files:
         from andiwali.model.reference import bundled_gazetteer
+        from andiwali.scale import iter_extract
 
         gaz = bundled_gazetteer()
         failed = 0
         out = sys.stdout
-        for arg in files:
-            try:
-                for name, doc in documents_of(arg):
-                    result = extract_document(doc, gaz, backend=backend, **options)
-                    for c in result.claims:
-                        if c.confidence < min_confidence:
-                            continue
-                        obj = claim_json(c, result, gaz, name, doc.text)
-                        if jsonl:
-                            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-                        else:
-                            out.write(
-                                f"{name}\t{obj['subject']['name']}\t{obj['predicate']}\t{obj['object']['name']}\t"
-                                f"{obj['polarity']}\t{obj['confidence']}\t{obj['evidence']['quote'][:80]!r}\n"
-                            )
-                    out.flush()
-            except ExtractError as exc:
-                typer.echo(f"error: {exc}: {arg}", err=True)
+        names: dict[str, str] = {}
+
+        def documents():
+            nonlocal failed
+            for arg in files:
+                try:
+                    for name, doc in documents_of(arg):
+                        names[doc.id] = name
+                        yield doc
+                except AndiwaliError as exc:
+                    typer.echo(f"error: {exc}: {arg}" if isinstance(exc, ExtractError) else f"error: {exc}", err=True)
+                    failed += 1
+
+        for outcome in iter_extract(documents(), gaz, backend=backend, workers=workers, dask_address=dask, options=options):
+            name = names.get(outcome.document.id, outcome.document.key)
+            if outcome.error:
+                typer.echo(f"error: {name}: {outcome.error}", err=True)
                 failed += 1
-            except AndiwaliError as exc:
-                typer.echo(f"error: {exc}", err=True)
-                failed += 1
+                continue
+            result = outcome.result
+            doc = outcome.document
+            for c in result.claims:
+                if c.confidence < min_confidence:
+                    continue
+                obj = claim_json(c, result, gaz, name, doc.text)
+                if jsonl:
+                    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                else:
+                    out.write(
+                        f"{name}\t{obj['subject']['name']}\t{obj['predicate']}\t{obj['object']['name']}\t"
+                        f"{obj['polarity']}\t{obj['confidence']}\t{obj['evidence']['quote'][:80]!r}\n"
+                    )
+            out.flush()
         raise typer.Exit(3 if failed else 0)
 
     kb = open_kb()
     try:
         gaz = kb.gazetteer()
         pending = kb.pending_documents()
-        n_claims = n_docs = 0
-        for doc_id in pending:
-            doc = kb.load_document(doc_id)
-            result = extract_document(doc, gaz, backend=backend, **options)
+        n_claims = n_docs = n_failed = 0
+        from andiwali.scale import iter_extract
+
+        docs = (kb.load_document(doc_id) for doc_id in pending)
+        for outcome in iter_extract(docs, gaz, backend=backend, workers=workers, dask_address=dask, options=options):
+            if outcome.error:
+                typer.echo(f"error: {outcome.document.key}: {outcome.error}", err=True)
+                n_failed += 1
+                continue
+            result = outcome.result
             claims = [c for c in result.claims if c.confidence >= min_confidence]
             keep = {c.subject for c in claims} | {c.object for c in claims} | {c.attributed_to for c in claims if c.attributed_to}
             entities = [e for e in result.entities if e.id in keep]
             known = set(gaz.entities) | {e.id for e in entities}
             mentions = [m for m in result.mention_tuples() if m[0] in known]
-            kb.save_extraction(doc_id, claims, entities=entities, mentions=mentions)
+            kb.save_extraction(outcome.document.id, claims, entities=entities, mentions=mentions)
             n_docs += 1
             n_claims += len(claims)
-        typer.echo(f"extracted {n_docs} document(s): {n_claims} claim(s) at confidence >= {min_confidence} ({backend})")
+        typer.echo(f"extracted {n_docs} document(s): {n_claims} claim(s) at confidence >= {min_confidence} ({backend})"
+                   + (f"; {n_failed} failed (still pending)" if n_failed else ""))
+        if n_failed:
+            raise typer.Exit(3)
     finally:
         kb.close()

@@ -167,8 +167,52 @@ CREATE INDEX audit_object ON audit(object_type, object_id)
         conn.execute(text("CREATE INDEX documents_tsv ON documents USING GIN (tsv)"))
 
 
+def m002_web_users(conn: Connection, dialect: str) -> None:
+    """Team mode of the web app: users with roles and their sessions (token hashes only)."""
+    _exec(
+        conn,
+        f"""
+CREATE TABLE users (
+  id {_autoinc(dialect)},
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  last_seen TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id)
+""",
+    )
+
+
+def m003_scale_indexes(conn: Connection, dialect: str) -> None:
+    """Indexes for large knowledge bases: ordered pages of claims per entity, predicate, status and confidence."""
+    _exec(
+        conn,
+        """
+CREATE INDEX claims_subject_created ON claims(subject_id, created_at, id);
+CREATE INDEX claims_object_created ON claims(object_id, created_at, id);
+DROP INDEX claims_subject;
+DROP INDEX claims_object;
+CREATE INDEX claims_created ON claims(created_at, id);
+CREATE INDEX claims_predicate_status ON claims(predicate, status, created_at, id);
+CREATE INDEX claims_status_confidence ON claims(status, confidence, id);
+CREATE INDEX documents_ingested ON documents(ingested_at, id)
+""",
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection, str], None]]] = [
     (1, "initial schema", m001_initial),
+    (2, "web users and sessions", m002_web_users),
+    (3, "indexes for large knowledge bases", m003_scale_indexes),
 ]
 
 LATEST = MIGRATIONS[-1][0]
@@ -187,28 +231,66 @@ def current_version(conn: Connection) -> int:
     return int(conn.execute(text("SELECT coalesce(max(version), 0) FROM schema_migrations")).scalar() or 0)
 
 
-def migrate(engine, target: int | None = None) -> list[int]:
-    """Apply every migration above the current version (each in its own transaction)."""
+_LOCK_KEY = 0x616E6469  # pg_advisory_xact_lock key shared by every andiwali process migrating one database
+
+
+def _begin_locked(engine):
+    """A write transaction that holds the migration lock (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL)."""
+    conn = engine.connect()
+    conn.execution_options(andiwali_write=True)
+    trans = conn.begin()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    return conn, trans
+
+
+def migrate(engine, target: int | None = None, *, migrations: list | None = None) -> list[int]:
+    """Apply every migration above the current version, up to ``target`` (default: all).
+
+    Each migration runs in its own transaction together with its record in
+    ``schema_migrations``, under a lock, so concurrent processes opening an old
+    knowledge base apply each migration once; a migration that fails rolls back
+    whole and raises ``StoreError`` E307, leaving the previous version intact.
+    ``migrations`` replaces the shipped list (tests inject a failing one).
+    """
+    steps = MIGRATIONS if migrations is None else migrations
+    latest = steps[-1][0] if steps else 0
     applied: list[int] = []
-    with engine.begin() as conn:
+    conn, trans = _begin_locked(engine)
+    try:
         conn.execute(
             text(
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
         )
-    with engine.connect() as conn:
         version = current_version(conn)
-    if version > LATEST:
-        raise StoreError(f"knowledge base schema version {version} is newer than this andiwali ({LATEST})", code="E302")
-    for number, name, fn in MIGRATIONS:
+        trans.commit()
+    finally:
+        conn.close()
+    if version > latest:
+        raise StoreError(f"knowledge base schema version {version} is newer than this andiwali ({latest})", code="E302")
+    for number, name, fn in steps:
         if number <= version or (target is not None and number > target):
             continue
-        with engine.begin() as conn:
+        conn, trans = _begin_locked(engine)
+        try:
+            if current_version(conn) >= number:  # applied meanwhile by another process
+                trans.rollback()
+                continue
             fn(conn, conn.dialect.name)
             conn.execute(
                 text("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)"),
                 {"v": number, "n": name, "t": datetime.now(UTC).isoformat(timespec="seconds")},
             )
+            trans.commit()
+        except StoreError:
+            trans.rollback()
+            raise
+        except Exception as exc:
+            trans.rollback()
+            raise StoreError(f"migration {number} ({name}) failed and was rolled back: {exc}", code="E307") from exc
+        finally:
+            conn.close()
         applied.append(number)
     return applied
