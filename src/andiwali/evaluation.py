@@ -150,7 +150,7 @@ def score_document(report: Report, doc: str, gold_claims: list[dict], predicted:
                 report.misses.append({"doc": doc, **g})
             continue
 
-        def agreement(i: int) -> int:
+        def agreement(i: int, g: dict = g) -> int:
             p = preds[i][1]
             return int((p.get("valid_from"), p.get("valid_to")) == _gold_time(g)) + int(
                 keys.key(p.get("attributed_to")) == keys.key(g.get("attributed_to"))

@@ -20,7 +20,6 @@ def init(
 ) -> None:
     """Create a knowledge base (or upgrade it) and load the bundled reference data."""
     from andiwali.store import KnowledgeBase
-
     from andiwali.store.config import locate
 
     location = db or locate(state.kb)

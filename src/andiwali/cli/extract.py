@@ -84,7 +84,7 @@ def extract(
     dask: str = typer.Option(None, "--dask", help="Address of a running dask.distributed scheduler (tcp://host:8786)."),
 ) -> None:
     """Extract claims: from FILEs as JSON lines (no knowledge base), or from the knowledge base's pending documents."""
-    from andiwali.extract import BACKENDS, claim_json, extract_document
+    from andiwali.extract import BACKENDS, claim_json
     from andiwali.extract import llm as _llm  # noqa: F401  (registers the backends)
     from andiwali.extract import rules as _rules  # noqa: F401
 
