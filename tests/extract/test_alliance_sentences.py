@@ -21,6 +21,8 @@ def triples(sentence: str, min_confidence: float = 0.5) -> set[tuple[str, str, s
     ("The Haqqani Network has long been an ally of the Taliban.",
      ("Haqqani Network", "allied_with", "Taliban", "asserted")),
     ("Al-Shabaab is not allied with ISIS.", ("al-Shabaab", "allied_with", "Islamic State", "negated")),
+    ("Al-Qaeda denied any links with the Islamic State.", ("al-Qaeda", "allied_with", "Islamic State", "negated")),
+    ("The Taliban refused to cut ties with al-Qaeda.", ("Taliban", "allied_with", "al-Qaeda", "asserted")),
     ("Jamaat-ul-Ahrar is a splinter group of the TTP.",
      ("Jamaat-ul-Ahrar", "splinter_of", "Tehrik-e-Taliban Pakistan", "asserted")),
     ("Ahrar al-Sham never merged with Hay'at Tahrir al-Sham.",
