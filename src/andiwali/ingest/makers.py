@@ -57,16 +57,20 @@ def make_pdf(pages: Sequence[str | Sequence[str]], *, title: str | None = None, 
     if created:
         info_parts.append(b"/CreationDate " + _pdf_string(created))
     info = add(b"<< " + b" ".join(info_parts) + b" >>") if info_parts else None
+    return _serialize_pdf(objs, catalog, info, header=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+
+
+def _serialize_pdf(objs: list[bytes], catalog: int, info: int | None = None, *, header: bytes = b"%PDF-1.4\n") -> bytes:
+    """Numbered objects, the cross-reference table and the trailer."""
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out.write(header)
     offsets = []
     for i, body in enumerate(objs, start=1):
         offsets.append(out.tell())
         out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"".join(b"%010d 00000 n \n" % off for off in offsets))
     trailer = b"<< /Size %d /Root %d 0 R" % (len(objs) + 1, catalog)
     if info:
         trailer += b" /Info %d 0 R" % info
@@ -91,17 +95,7 @@ def make_many_pages_pdf(n_pages: int, text: str = "page") -> bytes:
         b"] /Count %d >>" % n_pages
     objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     catalog = len(objs)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % off for off in offsets))
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, catalog, xref))
-    return out.getvalue()
+    return _serialize_pdf(objs, catalog)
 
 
 def encrypt_pdf(data: bytes, password: str = "secret") -> bytes:

@@ -10,9 +10,9 @@ from sqlalchemy.engine import Connection
 from andiwali.store.kb import now
 
 
-def existing_claim_ids(kb, claim_ids: Iterable[str], conn: Connection | None = None) -> set[str]:
-    """The subset of ``claim_ids`` already stored."""
-    ids = list(dict.fromkeys(claim_ids))
+def _existing_ids(kb, table: str, ids_in: Iterable[str], conn: Connection | None) -> set[str]:
+    """The subset of ``ids_in`` present in ``table`` (claims or documents), queried in chunks."""
+    ids = list(dict.fromkeys(ids_in))
     found: set[str] = set()
     if not ids:
         return found
@@ -21,11 +21,8 @@ def existing_claim_ids(kb, claim_ids: Iterable[str], conn: Connection | None = N
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             params = {f"i{n}": v for n, v in enumerate(chunk)}
-            rows = c.execute(
-                text("SELECT id FROM claims WHERE id IN (" + ",".join(f":i{n}" for n in range(len(chunk))) + ")"),
-                params,
-            )
-            found.update(r[0] for r in rows)
+            marks = ",".join(f":i{n}" for n in range(len(chunk)))
+            found.update(r[0] for r in c.execute(text(f"SELECT id FROM {table} WHERE id IN ({marks})"), params))
 
     if conn is not None:
         run(conn)
@@ -33,30 +30,16 @@ def existing_claim_ids(kb, claim_ids: Iterable[str], conn: Connection | None = N
         with kb.engine.connect() as c:
             run(c)
     return found
+
+
+def existing_claim_ids(kb, claim_ids: Iterable[str], conn: Connection | None = None) -> set[str]:
+    """The subset of ``claim_ids`` already stored."""
+    return _existing_ids(kb, "claims", claim_ids, conn)
 
 
 def existing_document_ids(kb, doc_ids: Iterable[str], conn: Connection | None = None) -> set[str]:
-    ids = list(dict.fromkeys(doc_ids))
-    found: set[str] = set()
-    if not ids:
-        return found
-
-    def run(c: Connection) -> None:
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            params = {f"i{n}": v for n, v in enumerate(chunk)}
-            rows = c.execute(
-                text("SELECT id FROM documents WHERE id IN (" + ",".join(f":i{n}" for n in range(len(chunk))) + ")"),
-                params,
-            )
-            found.update(r[0] for r in rows)
-
-    if conn is not None:
-        run(conn)
-    else:
-        with kb.engine.connect() as c:
-            run(c)
-    return found
+    """The subset of ``doc_ids`` already stored."""
+    return _existing_ids(kb, "documents", doc_ids, conn)
 
 
 def mark_extracted(conn: Connection, doc_ids: Iterable[str]) -> None:
