@@ -248,3 +248,66 @@ def read_predictions(path: str | Path) -> dict[str, list[dict]]:
             rec = json.loads(line)
             out[Path(rec["doc"]).name].append(rec)
     return out
+
+
+def score_sentences(path: str | Path, *, min_confidence: float = 0.5, verbose: bool = False,
+                    gazetteer: Gazetteer | None = None) -> dict:
+    """Precision/recall of the rules backend on single-sentence gold (one JSON object per line).
+
+    Each line: ``{"text": "...", "claims": [[subject, predicate, object, polarity], ...]}``; an empty list
+    means the sentence states no tie; a fifth element ``"optional"`` marks a claim that is right when
+    predicted but not required. A prediction matches when predicate and polarity are equal and each gold
+    name is the predicted entity's name or one of its aliases after name normalization (symmetric
+    predicates in either order). With ``verbose`` every miss and extra is printed.
+    """
+    from andiwali.extract import extract_document
+    from andiwali.model import Document
+    from andiwali.model.reference import bundled_gazetteer
+
+    gaz = gazetteer or bundled_gazetteer()
+    symmetric = {p.name for p in ontology().predicates.values() if p.symmetric}
+
+    def names(e) -> set[str]:
+        return {normalize_name(e.name)} | {normalize_name(a.name) for a in e.aliases}
+
+    tp = fp = fn = 0
+    per: dict[tuple[str, str], int] = {}
+    p = Path(path)
+    lines = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+    for i, item in enumerate(lines):
+        res = extract_document(Document(text=item["text"], key=f"{p.name}#{i}"), gaz)
+        ents = dict(gaz.entities) | {e.id: e for e in res.entities}
+        pred = [(ents[c.subject], c.predicate, ents[c.object], c.polarity)
+                for c in res.claims if c.confidence >= min_confidence]
+        used: set[int] = set()
+        for claim in sorted(item["claims"], key=len):
+            s, pr, o, pol = claim[:4]
+            optional = claim[4:] == ["optional"]
+            ns, no = normalize_name(s), normalize_name(o)
+            hit = next((j for j, (ps, pp, po, ppol) in enumerate(pred)
+                        if j not in used and pp == pr and ppol == pol
+                        and ((ns in names(ps) and no in names(po)) or (pr in symmetric and ns in names(po) and no in names(ps)))),
+                       None)
+            if hit is not None:
+                used.add(hit)
+                if not optional:
+                    tp += 1
+                    per[(pr, "tp")] = per.get((pr, "tp"), 0) + 1
+            elif not optional:
+                fn += 1
+                per[(pr, "fn")] = per.get((pr, "fn"), 0) + 1
+                if verbose:
+                    print(f"MISS  [{i}] {s} {pr} {o} {pol}\n      {item['text']}")
+        for j, (ps, pp, po, ppol) in enumerate(pred):
+            if j not in used:
+                fp += 1
+                per[(pp, "fp")] = per.get((pp, "fp"), 0) + 1
+                if verbose:
+                    print(f"EXTRA [{i}] {ps.name} {pp} {po.name} {ppol}\n      {item['text']}")
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    preds = sorted({k for k, _ in per})
+    return {"sentences": len(lines), "tp": tp, "fp": fp, "fn": fn, "precision": round(prec, 3),
+            "recall": round(rec, 3), "f1": round(f1, 3),
+            "per_predicate": {k: {t: per.get((k, t), 0) for t in ("tp", "fp", "fn")} for k in preds}}

@@ -3,7 +3,9 @@
     python -m andiwali.extract.calibrate [--gold tests/gold/wfb] [--docs ../shared/corpus/wfb] [--dry-run]
 
 Only the profiles marked ``heldout`` in ``SPLIT.md`` are used (the rules were
-written from the dev profiles and the seeds). A predicted claim counts as
+written from the dev profiles and the seeds), plus the single-sentence gold of
+``tests/gold/sentences/calibration.jsonl`` (written for calibration, never used to
+write rules). A predicted claim counts as
 correct when its subject, predicate, object and polarity match a gold claim of
 its document (optional gold claims included: they are right, just not
 required). The table holds precision per rule (``frame:predicate``), per
@@ -74,6 +76,32 @@ def judged_claims(gold_dir: Path, docs_dir: Path) -> list[dict]:
     return out
 
 
+def judged_sentences(path: Path, per_doc: int = 12) -> list[dict]:
+    """Every predicted claim on single-sentence gold (``tests/gold/sentences/calibration.jsonl``), judged.
+
+    Each line: ``{"text", "claims": [[subject, predicate, object, polarity(, "optional")], ...]}``.
+    Sentences are grouped ``per_doc`` at a time into pseudo-documents for the leave-one-out table.
+    """
+    from andiwali.extract import extract_document
+
+    gaz = bundled_gazetteer()
+    keys = NameKeys(gaz)
+    out = []
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    for i, item in enumerate(lines):
+        res = extract_document(Document(text=item["text"], key=f"{path.name}#{i}"), gaz)
+        ents = res.entity_names(gaz)
+        gold_keys = {_key(keys, g[0], g[1], g[2], g[3], False) for g in item["claims"]}
+        for c in res.claims:
+            s = {"id": c.subject, "name": ents[c.subject].name}
+            o = {"id": c.object, "name": ents[c.object].name}
+            rule = c.extractor.split(":", 1)[1]
+            out.append({"doc": f"{path.name}#{i // per_doc}", "rule": rule, "predicate": c.predicate,
+                        "frame": rule.split(":")[0], "features": [],
+                        "correct": _key(keys, s, c.predicate, o, c.polarity, True) in gold_keys})
+    return out
+
+
 SHRINK = 4.0  # pseudo-claims pulling a small bucket's precision toward its parent's
 
 
@@ -97,7 +125,8 @@ def build_table(judged: list[dict]) -> dict:
     rules = {}
     for k, v in sorted(buckets["rules"].items()):
         f, p = k.split(":", 1)
-        prior = (frames[f]["precision"] + preds[p]["precision"]) / 2
+        p = p.split("+", 1)[0]  # "operates_in+country": a derived claim's rule
+        prior = (frames[f]["precision"] + preds.get(p, {"precision": p0})["precision"]) / 2
         rules[k] = prec(v, prior)
     return {
         "about": "precision of each extraction rule on held-out gold, shrunk toward its frame and predicate "
@@ -140,14 +169,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", default=str(ROOT / "tests" / "gold" / "wfb"))
     ap.add_argument("--docs", default=str(ROOT.parent / "shared" / "corpus" / "wfb"))
+    ap.add_argument("--sentences", default=str(ROOT / "tests" / "gold" / "sentences" / "calibration.jsonl"),
+                    help="single-sentence gold the rules were not written from ('' for none)")
     ap.add_argument("--dry-run", action="store_true", help="print the table, do not write it")
     args = ap.parse_args(argv)
     # measure the raw rules: no calibration table while judging
     calibration.table.cache_clear()
     judged = judged_claims(Path(args.gold), Path(args.docs))
+    if args.sentences and Path(args.sentences).exists():
+        judged += judged_sentences(Path(args.sentences))
     table = build_table(judged)
     table["reliability_leave_one_document_out"] = reliability(judged)
-    print(f"{table['n']} claims judged on {len({r['doc'] for r in judged})} heldout documents; overall precision {table['default']}")
+    print(f"{table['n']} claims judged on {len({r['doc'] for r in judged})} heldout documents and sentence groups; overall precision {table['default']}")
     print(f"{'bin':12s} {'n':>4s} {'mean conf':>10s} {'observed':>9s}")
     for row in table["reliability_leave_one_document_out"]:
         print(f"{row['bin']:12s} {row['n']:4d} {row['mean_confidence'] if row['mean_confidence'] is not None else '-':>10} "

@@ -173,6 +173,8 @@ class MentionFinder:
                     eid = _add_entity(ctx, acr, "organization", how="bare acronym")
                     accepted.append(M.Mention(s, e, acr, (eid,), "organization", "discovered"))
                 taken.append((s, e))
+            if ctx.options.get("_parsed") and doc.has_annotation("ENT_IOB"):
+                _ner_organizations(doc, ctx, text, accepted, taken)
         accepted.sort(key=lambda m: (m.start, -m.end))
         # drop overlaps (keep the earlier, longer one)
         out: list[M.Mention] = []
@@ -181,6 +183,7 @@ class MentionFinder:
             if m.start >= last_end:
                 out.append(m)
                 last_end = m.end
+        out = _governments(ctx, text, out)
         ctx.mentions = out
         if topic_id:
             first = next((m for m in out if m.entity_id == topic_id), None)
@@ -190,6 +193,105 @@ class MentionFinder:
                                   ent.kind if ent else "organization", "topic")
             ctx.topic = first
         return doc
+
+
+_GOV_WORDS = re.compile(r"[\s'’s-]*(?:government|regime|administration|forces|troops|army|military)\b", re.I)
+_STATE_LEADERS: dict[int, dict[str, str]] = {}
+
+
+def _governments(ctx, text: str, mentions: list) -> list:
+    """"the Assad government", "Assad's forces": a head of state's name before a government noun names the state."""
+    led = _STATE_LEADERS.get(id(ctx.gazetteer))
+    if led is None:
+        ents = ctx.gazetteer.entities
+        led = {c.subject: c.object for c in ctx.gazetteer.claims
+               if c.predicate == "leads" and c.object in ents and ents[c.object].kind == "state"}
+        _STATE_LEADERS.clear()
+        _STATE_LEADERS[id(ctx.gazetteer)] = led
+    if not led:
+        return mentions
+    out = []
+    for m in mentions:
+        state = led.get(m.entity_ids[0]) if m.kind == "person" and len(m.entity_ids) == 1 else None
+        g = _GOV_WORDS.match(text, m.end) if state else None
+        if g:
+            m = M.Mention(m.start, m.end + g.end() - m.end, text[m.start:g.end()], (state,), "state", m.how)
+        out.append(m)
+    return out
+
+
+_NER_SKIP = frozenset(
+    "un united nations reuters ap afp bbc cnn security council european union eu nato african union au "
+    "state department pentagon congress parliament government army police interpol".split()
+)
+
+
+_PARTICLES = frozenset("al el bin ibn bint abu abd ag ould wuld ul ud ur".split())
+
+
+def _ner_person(doc: Doc, ctx, text: str, ent, accepted: list, taken: list) -> None:
+    """A person the tagger marks: two or more capitalized words ("Malik Ishaq"), not overlapping any mention."""
+    toks = [t for t in ent if t.text not in ("'s", "’s")]
+    if len(toks) < 2 or len(toks) > 6:
+        return
+    for t in toks:
+        w = t.text
+        parts = [p for p in w.replace("’", "'").split("-") if p]
+        if not parts or not all(p[:1].isupper() or p.lower() in _PARTICLES for p in parts) or not t.is_alpha and "-" not in w and "'" not in w:
+            return
+    s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    name = text[s:e]
+    if "\n" in name or any(not (e <= a or s >= b) for a, b in taken):
+        return
+    words = {w.lower() for w in name.replace("-", " ").split()}
+    if words & M.GROUP_NOUNS:
+        return  # a group name the tagger took for a person ("Kataib Hezbollah")
+    if ctx.gazetteer.lookup(name):
+        return
+    eid = _add_entity(ctx, name, "person", how="tagger")
+    accepted.append(M.Mention(s, e, name, (eid,), "person", "discovered"))
+    taken.append((s, e))
+
+
+def _ner_organizations(doc: Doc, ctx, text: str, accepted: list, taken: list) -> None:
+    """Organizations the statistical tagger marks (parser path only) that no gazetteer entry or pattern found.
+
+    Proposed as discovered candidates like the pattern-based ones: "Libya Dawn", "Raia Mutomboki".
+    """
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            _ner_person(doc, ctx, text, ent, accepted, taken)
+            continue
+        if ent.label_ != "ORG":
+            continue
+        toks = [t for t in ent if not (t.i == ent.start and t.lower_ in ("the", "a", "an"))]
+        while toks and toks[-1].text in ("'s", "’s", "'", ",", "."):
+            toks = toks[:-1]
+        if not toks:
+            continue
+        s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+        name = text[s:e]
+        prev = doc[toks[0].i - 1] if toks[0].i > 0 else None
+        acronym = name.isupper() and 3 <= len(name) <= 6 and not (prev is not None and prev.text[:1].isupper() and prev.is_alpha)
+        if (len(toks) < 2 and not acronym) or len(toks) > 6:
+            continue  # one capitalized word alone is as often a person or a place
+        if len(name) < 3 or not name[:1].isupper() or any(ch.isdigit() for ch in name) or "\n" in name:
+            continue
+        if name.lower() in _NER_SKIP or any(w.lower() in ("government", "forces", "army", "police", "ministry") for w in name.split()):
+            continue
+        inner = [m for m in accepted if s <= m.start and m.end <= e]
+        if any(not (e <= m.start or s >= m.end) for m in accepted if m not in inner):
+            continue
+        if inner and (any(m.kind not in ("state", "place") for m in inner)
+                      or sum(m.end - m.start for m in inner) >= len(name.replace(" ", "")) - 2):
+            continue  # "Libya Dawn" names a group; "Syria" alone, or a group already found, stays as it is
+        if ctx.gazetteer.lookup(name):
+            continue  # a known name the matcher left out on purpose (an ambiguous acronym, a place)
+        eid = _add_entity(ctx, name, "organization", how="tagger")
+        for m in inner:
+            accepted.remove(m)
+        accepted.append(M.Mention(s, e, name, (eid,), "organization", "discovered"))
+        taken.append((s, e))
 
 
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -209,6 +311,8 @@ def _same_kind_neighbour(text: str, m: M.Mention, others: list[M.Mention], gap: 
         if between is None:
             continue
         b = between.strip().lower()
+        if b == "" and between.strip(" ") == "":
+            continue  # "Jabhat Ansar al-Din": two names side by side are one longer name, not a list
         if len(between) <= 12 and b in ("", ",", "and", ", and", "or", ", or", "&", "/") or re.fullmatch(r",?\s*(and|or)?\s*", b):
             return True
     return False

@@ -57,12 +57,12 @@ TAIL_HEADS = _set(
     """front fronts army armies movement movements unity party command commands commandos commando group groups
     brigade brigades battalion battalions forces force organization organisation council union alliance league
     federation association coalition committee committees cartel squad squads faction vanguard legion militia
-    militias tigers guard guards corps network jamaat cell cells"""
+    militias tigers guard guards corps network jamaat cell cells units shura"""
 )
 # heads that need a proper-name-like word (or two ideology words) to be a name
 WEAK_HEADS = _set(
     """group groups organization organisation command commands council union federation association committee
-    committees cell cells network force forces coalition faction corps guard guards battalion battalions brigade"""
+    committees cell cells network force forces coalition faction corps guard guards battalion battalions brigade units shura"""
 )
 # heads of state organs: an organization only with an insurgent marker
 STATE_HEADS = _set(
@@ -205,6 +205,7 @@ _WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*(?:['’](?=\s))?")
 _APOS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 
+@lru_cache(maxsize=100_000)
 def _norm(w: str) -> str:
     return w.lower().translate(_APOS)
 
@@ -222,14 +223,20 @@ class _Doc:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.toks = []
+        self.toks = toks = []
+        append = toks.append
+        lowered = text.lower().translate(_APOS)
+        same = len(lowered) == len(text)  # lower() keeps every length but for a few letters ("İ")
+        norm = _norm
+        Tok = _Tok
         for m in _WORD_RE.finditer(text):
-            raw, s, e = m.group(0), m.start(), m.end()
-            low = _norm(raw)
-            if low.endswith("'s") and len(low) > 3 and low not in IDEOLOGY and _acronym_shaped(
+            s, e = m.span()
+            raw = text[s:e]
+            low = lowered[s:e] if same else norm(raw)
+            if low[-2:] == "'s" and len(low) > 3 and low not in IDEOLOGY and _acronym_shaped(
                     low[:-2], caseless=True, raw=raw[:-2]) and (_unpronounceable(low[:-2]) or raw[:-2].isupper()):
                 raw, low, e = raw[:-2], low[:-2], e - 2  # "fmln's" -> "fmln"
-            self.toks.append(_Tok(low, raw, s, e))
+            append(Tok(low, raw, s, e))
         up = len(_UPPER_RE.findall(text))
         n = len(_LETTER_RE.findall(text)) or 1
         # all lower case (MUC-4 style) or all capitals (telex style): capitals carry no evidence
@@ -275,6 +282,8 @@ _ADJ_SUFFIXES = ("ical", "ive", "ous", "ular", "ent", "ic", "able", "ible", "ful
 
 def _acronym_shaped(w: str, *, caseless: bool, raw: str) -> bool:
     """A token that may be an acronym: 2-8 letters (digits after a hyphen allowed: "m-19")."""
+    if not caseless and (not raw[:1].isupper() or len(raw) > 12):
+        return False  # the common case, decided without the cache
     return _acronym_shaped_cached(w, caseless, "" if caseless else raw)
 
 
@@ -546,6 +555,9 @@ def _head_candidates(doc: _Doc) -> list[_Cand]:
     return out
 
 
+_QAEDA_RE = re.compile(r"(?:al-)?qa['’]?[ei]?da|(?:al-)?qaida")
+
+
 def _head_initial_candidates(doc: _Doc) -> list[_Cand]:
     """Arabic/Urdu head-first names and "islamic state ... province", "al-qaeda in ..."."""
     toks = doc.toks
@@ -553,8 +565,10 @@ def _head_initial_candidates(doc: _Doc) -> list[_Cand]:
     n = len(toks)
     for h, t in enumerate(toks):
         w = t.low
-        first = w.split("-")[0]
-        if first in HEAD_INITIAL or w in HEAD_INITIAL:
+        head = w in HEAD_INITIAL or w.partition("-")[0] in HEAD_INITIAL
+        if not head and w != "islamic" and "qa" not in w:
+            continue  # the common case: no pattern below can start here
+        if head:
             if not doc.caseless and not doc.cap(h):
                 continue
             j = h
@@ -600,7 +614,7 @@ def _head_initial_candidates(doc: _Doc) -> list[_Cand]:
             if end is not None and end > h + 2:
                 out.append(_Cand(h, end, "islamic-state-province", 0.75))
         # al-qaeda in the <place>
-        if re.fullmatch(r"(?:al-)?qa['’]?[ei]?da|(?:al-)?qaida", w) and h + 2 < n and toks[h + 1].low == "in":
+        if _QAEDA_RE.fullmatch(w) and h + 2 < n and toks[h + 1].low == "in":
             k = h + 2
             while k < n and toks[k].low == "the":
                 k += 1
@@ -768,7 +782,10 @@ def _acronym_cues(doc: _Doc) -> dict[str, float]:
     def shaped(k: int) -> bool:
         return _acronym_shaped(toks[k].low, caseless=doc.caseless, raw=toks[k].raw)
 
+    caseless = doc.caseless
     for k in range(n):
+        if not caseless and not toks[k].raw[:1].isupper():
+            continue  # the common case, without a call
         if not shaped(k):
             continue
         w = toks[k].low
@@ -857,8 +874,9 @@ def _quoted_and_claims(doc: _Doc) -> list[tuple[int, int, str, float]]:
             e = s + len(m.group(1).rstrip(" ,."))
             out.append((s, e, "quoted-name", 0.7))
     # appositions: "the extraditables, a colombian mafia group"
-    for m in re.finditer(r"(?:^|[.;:]\s+|\s)the\s+([\w'-]+(?:\s+[\w'-]+){0,2}),\s+(?:an?|the)\s+(?:[\w'-]+\s+){0,4}?"
-                         r"(?:organization|organisation|group|movement|cartel|gang|network|faction)\b(?!\s+of\b)", low):
+    has_org_word = any(w in low for w in ("organization", "organisation", "group", "movement", "cartel", "gang", "network", "faction"))
+    for m in (() if not has_org_word else re.finditer(r"(?:^|[.;:]\s+|\s)the\s+([\w'-]+(?:\s+[\w'-]+){0,2}),\s+(?:an?|the)\s+(?:[\w'-]+\s+){0,4}?"
+                         r"(?:organization|organisation|group|movement|cartel|gang|network|faction)\b(?!\s+of\b)", low)):
         ws = m.group(1).split()
         if not all(_is_open(w) for w in ws) or ws[-1].endswith(_ABSTRACT) or ws[-1] in _NOT_ORG_ACRONYMS:
             continue
@@ -867,8 +885,9 @@ def _quoted_and_claims(doc: _Doc) -> list[tuple[int, int, str, float]]:
             continue
         out.append((s, e, "apposition", 0.65))
     # names before cue words: "the shining path guerrillas"
-    for m in re.finditer(r"(?:^|\s)the\s+([\w'-]+\s+[\w'-]+)\s+(?:guerrillas|rebels|terrorists|militants|insurgents|"
-                         r"subversives|urban\s+commandos)\b", low):
+    has_cue = any(w in low for w in ("guerrilla", "rebels", "terrorists", "militants", "insurgents", "subversives", "commandos"))
+    for m in (() if not has_cue else re.finditer(r"(?:^|\s)the\s+([\w'-]+\s+[\w'-]+)\s+(?:guerrillas|rebels|terrorists|militants|insurgents|"
+                                                r"subversives|urban\s+commandos)\b", low)):
         ws = m.group(1).split()
         if not all(_is_open(w) and not _unpronounceable(w) for w in ws):
             continue
@@ -877,8 +896,9 @@ def _quoted_and_claims(doc: _Doc) -> list[tuple[int, int, str, float]]:
             continue
         out.append((s, e, "name-cue", 0.5))
     # the X claimed responsibility: X of one to four name-like words after "the"
-    for m in re.finditer(r"(?:^|[.;:,]\s+|\s)(?:the\s+)((?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:has\s+|have\s+|had\s+)?"
-                         r"(?:today\s+|yesterday\s+|also\s+|later\s+)?claimed\s+(?:the\s+)?responsibility", low):
+    for m in (() if "responsibility" not in low else re.finditer(
+            r"(?:^|[.;:,]\s+|\s)(?:the\s+)((?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:has\s+|have\s+|had\s+)?"
+            r"(?:today\s+|yesterday\s+|also\s+|later\s+)?claimed\s+(?:the\s+)?responsibility", low)):
         ws = m.group(1).split()
         if any(w in STOP or w in GENERIC_ACTORS or w in DESCRIPTORS or w in NATIONALITIES for w in ws):
             continue

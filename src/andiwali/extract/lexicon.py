@@ -18,7 +18,7 @@ from andiwali.errors import ExtractError
 from andiwali.model.ontology import ontology
 
 FRAMES = frozenset(
-    "svo ovs mutual pair title title_kin of_subj label svo_his svo_near svo_sym svo_in svo_far compound_loc adj_loc "
+    "svo svo_become svo_plural svo_np transfer coalition ovs mutual mutual_left pair title title_kin of_subj label svo_his svo_near svo_sym svo_in svo_far compound_loc compound_rev adj_loc "
     "svo_between ovs_list poss_obj".split()
 )
 
@@ -69,6 +69,7 @@ class Trigger:
     far: bool = False
     modality: str | None = None
     pattern: str = ""
+    needed: tuple[frozenset[str], ...] = ()  # word slots after the first that every match must fill
 
     @property
     def rule(self) -> str:
@@ -149,6 +150,7 @@ def parse_lexicon(data: dict, origin: str = "triggers.yaml") -> Lexicon:
                 Trigger(
                     id=f"{pred}.{i}", predicate=pred, frame=t["frame"], slots=slots, neg=bool(t.get("neg")),
                     far=bool(t.get("far")), modality=t.get("modality"), pattern=str(t["p"]),
+                    needed=tuple(sl.words for sl in slots[1:] if sl.kind == "word"),
                 )
             )
     return Lexicon(triggers, sk, ok)
@@ -186,11 +188,16 @@ def match_triggers(lowers: list[str], mention_at: list[int], lex: Lexicon) -> li
     """
     out: list[TriggerMatch] = []
     n = len(lowers)
+    present = None
     for i, w in enumerate(lowers):
         cands = lex.by_first.get(w)
         if not cands or (mention_at[i] >= 0 and w not in _SOFT):
             continue
+        if present is None:
+            present = set(lowers)
         for t in cands:
+            if t.needed and any(present.isdisjoint(ws) for ws in t.needed):
+                continue  # a word the pattern requires is nowhere in the sentence
             m = _match_at(t.slots, lowers, mention_at, i, n)
             if m is not None:
                 end, args = m

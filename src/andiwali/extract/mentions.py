@@ -38,7 +38,7 @@ GROUP_NOUNS = frozenset(
     """front brigade brigades army movement jamaat jamiat harakat harakah lashkar jaysh ansar katibat katiba
     kataib tehrik party group organization organisation battalion battalions forces council union legion
     mujahidin hizb hezbollah liwa faylaq tanzim jabhat network alliance coalition militia militias
-    committee guard guards corps emirate caliphate province wilayat wilaya tahrir sipah sipah-e""".split()
+    committee guard guards corps emirate caliphate province wilayat wilaya tahrir sipah sipah-e units shura""".split()
 )
 # connectors allowed inside a capitalized name run
 CONNECTORS = frozenset(
@@ -194,6 +194,12 @@ def _core(s: str) -> str:
 
 
 def _case_ok(entry: _Entry, surface: str) -> bool:
+    words = entry.surface.split()
+    if len(words) > 1 and len(words[0]) >= 2 and words[0].isalpha() and words[0].isupper():
+        # "IS Sahel" is an acronym and a name: "is the Sahel" is a verb and a place
+        sw = surface.split()
+        if not sw or not sw[0].isupper():
+            return False
     if entry.exact:
         a, b = _core(surface), _core(entry.surface)
         if a == b:
@@ -429,12 +435,20 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
             continue
         out.append((s, e, name, kind))
     # general organization patterns (group nouns, defined acronyms, cues), also in lower-case text
-    have = list(taken) + [(s, e) for s, e, _n, _k in out]
+    have = sorted(list(taken) + [(s, e) for s, e, _n, _k in out])
+    have_starts = [s for s, _ in have]
+    longest = max((e - s for s, e in have), default=0)
     for d in discover_organizations(text):
-        if any(d.start < te and ts < d.end for ts, te in have):
+        # an overlapping span starts before d ends and ends after d starts (spans are at most `longest` long)
+        lo = bisect.bisect_left(have_starts, d.start - longest)
+        hi = bisect.bisect_left(have_starts, d.end)
+        if any(have[k][1] > d.start for k in range(lo, hi)):
             continue
         out.append((d.start, d.end, d.name, d.kind))
-        have.append((d.start, d.end))
+        k = bisect.bisect_left(have_starts, d.start)
+        have.insert(k, (d.start, d.end))
+        have_starts.insert(k, d.start)
+        longest = max(longest, d.end - d.start)
     return out
 
 

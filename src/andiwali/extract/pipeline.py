@@ -74,7 +74,7 @@ def get_nlp(parser: bool):
 
         if parser:
             try:
-                nlp = spacy.load(PARSER_MODEL, exclude=["ner", "lemmatizer"])
+                nlp = spacy.load(PARSER_MODEL, exclude=["lemmatizer"])
             except OSError as exc:
                 raise ExtractError(f"the parser model {PARSER_MODEL} is not installed: {exc}") from None
         else:

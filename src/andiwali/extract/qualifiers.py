@@ -25,6 +25,7 @@ _TARGET = re.compile(r"\b(troops|soldiers|civilians|police|policemen|officers|pe
                      r"hotel|market|prison|concert hall|military personnel)\b", re.I)
 _STAT = re.compile(r"\b(?:reduced|increased|fell|rose|dropped|declined|grew|cut|down|up)\s+(?:by\s+)?\d[\d.,]*\s?%(?:\s+in\s+\d{4})?", re.I)
 
+_ANY_DIGIT = re.compile(r"\d")
 _MONEY_PREDICATES = {"finances", "trades_with", "supports"}
 _ATTACK_PREDICATES = {"attacks", "fights"}
 
@@ -36,37 +37,59 @@ def _int(s: str) -> int | None:
         return None
 
 
-def qualifiers_for(sent, tm, c) -> dict:
+def _text_parts(sent) -> dict:
+    """What the sentence text alone gives (money, commodities, casualties, target, statistic), once per sentence."""
+    cached = getattr(sent, "_qualifier_parts", None)
+    if cached is not None:
+        return cached
     text = sent.text
     low = text.lower()
-    q: dict = {}
-    if c.predicate in _MONEY_PREDICATES:
+    parts: dict = {}
+    has_digit = _ANY_DIGIT.search(text) is not None
+    money: dict = {}
+    if any(w in low for w in ("$", "€", "£", "usd", "dollar", "euro", "pound", "rupee", "afghani")):
         for m in _AMOUNT.finditer(text):
             cur = (m.group("cur1") or m.group("cur2") or "").strip().lower()
             if not cur:
                 continue
-            q["amount"] = " ".join(m.group("amount").split()).removesuffix(" of")
-            q["currency"] = _CURRENCY.get(cur, cur.upper())
+            money["amount"] = " ".join(m.group("amount").split()).removesuffix(" of")
+            money["currency"] = _CURRENCY.get(cur, cur.upper())
             if m.group("period"):
-                q["period"] = m.group("period").lower()
+                money["period"] = m.group("period").lower()
             break
-        found = [w for w in COMMODITIES if re.search(rf"\b{w}\b", low)]
-        if found:
-            q["commodity"] = found[0] if len(found) == 1 else found
-    if c.predicate in _ATTACK_PREDICATES:
+    found = [w for w in COMMODITIES if w in low and re.search(rf"\b{w}\b", low)]
+    if found:
+        money["commodity"] = found[0] if len(found) == 1 else found
+    parts["money"] = money
+    attack: dict = {}
+    if has_digit:
         km = _KILLED.search(text)
         if km:
             v = _int(km.group("k1") or km.group("k2"))
             if v is not None:
-                q["killed"] = v
+                attack["killed"] = v
         wm = _WOUNDED1.search(text) or _WOUNDED2.search(text)
         if wm:
             v = _int(wm.group(1))
             if v is not None:
-                q["wounded"] = v
-        tg = _TARGET.search(text[tm.start and 0 :])
-        if tg:
-            q["target"] = tg.group(1).lower()
+                attack["wounded"] = v
+    tg = _TARGET.search(text)
+    if tg:
+        attack["target"] = tg.group(1).lower()
+    parts["attack"] = attack
+    st = _STAT.search(text) if has_digit else None
+    parts["statistic"] = st.group(0) if st else None
+    sent._qualifier_parts = parts
+    return parts
+
+
+def qualifiers_for(sent, tm, c) -> dict:
+    parts = _text_parts(sent)
+    q: dict = {}
+    if c.predicate in _MONEY_PREDICATES:
+        q.update(parts["money"])
+    if c.predicate in _ATTACK_PREDICATES:
+        q.update(parts["attack"])
     if c.predicate in _ATTACK_PREDICATES | _MONEY_PREDICATES | {"operates_in"}:
         used = {c.subject_id, c.object_id}
         for m in sent.mentions:
@@ -77,7 +100,6 @@ def qualifiers_for(sent, tm, c) -> dict:
                 ):
                     q["place"] = m.entity_id
                     break
-    st = _STAT.search(text)
-    if st:
-        q["statistic"] = st.group(0)
+    if parts["statistic"]:
+        q["statistic"] = parts["statistic"]
     return q

@@ -26,7 +26,8 @@ from andiwali.model.ontology import ontology
 ACTORS = frozenset({"organization", "person", "state"})
 PREPS = frozenset(
     "of in on at from by for with to into over under through during after before since until against between across "
-    "near within without via among than like as upon onto toward towards behind beside about around".split()
+    "near within without via among than like as upon onto toward towards behind beside about around unlike besides "
+    "despite".split()
 )
 AGENT_NOUNS = frozenset(
     "leadership leaders members fighters militants forces troops branches wings affiliates cells elements units "
@@ -35,7 +36,7 @@ AGENT_NOUNS = frozenset(
 BLOCKERS = frozenset(
     "groups organizations organisations militants fighters experts analysts researchers officials governments "
     "study research report respondents jihadists terrorists insurgents rebels factions movements states countries "
-    "authorities agencies it they he she we i you this".split()
+    "authorities agencies it they he she we i you this those others members commanders cadres defectors operatives recruits".split()
 )
 CLAUSE_BOUNDARY = frozenset(";  but while whereas although though however which who whom whose because instead yet – — :".split())
 RIGHT_STOP = frozenset("; which who whom whose while whereas but although though because that – — : .".split())
@@ -43,6 +44,10 @@ LOC_PREPS = frozenset("in across throughout within inside around into to near fr
 NEG_WORDS = frozenset(
     "not n't never no nor neither without cannot unwilling refused refuses refuse refusing denied denies deny denying "
     "failed fails fail ceased ceases cease stopped stops halted".split()
+)
+NEG_VERBS = frozenset(
+    "rejected rejects reject rejecting avoided avoids avoid avoiding declined declines decline declining renounced "
+    "ruled disavowed".split()
 )
 PLAN_WORDS = frozenset(
     "plan plans planned planning plot plots plotted plotting urge urges urged urging threaten "
@@ -76,13 +81,32 @@ INCEPTIVE = frozenset(
     join joined joining rename renamed rebrand rebranded begin began begun start started launch launched declare
     declared sign signed reach reached defect defected emerge emerged reappeared reappear came rose swore sworn""".split()
 )
+RESOURCE_WORDS = {
+    "supports": frozenset("weapons arms equipment ammunition munitions explosives materiel support assistance aid "
+                          "supplies logistics fighters reinforcements rockets missiles drones vehicles backing".split()),
+    "trains": frozenset("training instruction instructors trainers".split()),
+    "finances": frozenset("money funds funding financing cash donations payments salaries financial".split()),
+}
+NOT_STATE_NOUNS = frozenset(
+    "ceasefire cease-fire agreement agreements deal accord accords treaty truce civil war wars "
+    "conflict conflicts revolution uprising invasion occupation language culture diaspora refugees "
+    "jihadists militants groups group insurgents rebels opposition origin descent".split()
+)
+COMPOUND_HEADS = frozenset(
+    "affiliate affiliates branch branches members member fighters leader leaders allies ally militants commanders "
+    "operatives cells units wing wings forces officials supporters".split()
+)
+ROLE_NOUNS = frozenset("leader emir amir chief founder commander head spokesman deputy ideologue".split())
 EVENT_PREDICATES = frozenset({"attacks", "endorses", "denounces"})
+MUTUAL_INTRANSITIVE = frozenset({"fights", "allied_with", "rival_of", "negotiates_with", "trades_with"})
+ERUPT = frozenset("broke erupted flared began started continued escalated intensified resumed out up again have has had".split())
 LABEL_VERBS = frozenset(
     """believe believes believed consider considers considered call calls called brand brands branded label labels
     labeled labelled describe describes described view views viewed regard regards regarded declare declares declared
     deem deems deemed accuse accuses accused see sees saw marking marks marked portray portrays portrayed say says said
     denounce denounced condemn condemned""".split()
 )
+LEADERSHIP_LINE = re.compile(r"^\s*leadership(?:\s+and\s+organi[sz]ation)?\s*[–—:-]", re.I)
 GOALS_LINE = re.compile(r"^\s*(?:goals?|aims?|objectives?)\s*[–—:-]", re.I)
 PLACE_NOUNS = frozenset(
     "city town province region district capital port village state area areas parts part portion portions territory "
@@ -174,6 +198,16 @@ class Sentence:
             if j >= 0 and self.lowers[j] == "(" and j + 1 < self.n and self.lowers[j + 1] in ("aka", "a.k.a.", "var", "var.", "also", "formerly", "alias"):
                 self.blocked.add(k)
         self._group_cache: dict[int, list[int]] = {}
+        # demonyms used as adjectives ("the Yemeni branch of", "Syrian government forces"): a trigger's gap may
+        # pass over them and a role noun's referent search looks past them
+        self.demonyms: set[int] = set()
+        for k, (a, b) in enumerate(self.mrange):
+            m = self.mentions[k]
+            if b - a == 1 and m.kind in ("state", "place") and _DEMONYM.search(self.lowers[a]) and b < self.n \
+                    and m.how != "discovered" and not _names_entity(ctx, m, self.lowers[a]) \
+                    and self.mention_at[b] < 0 and (self.words[b][:1].islower() and self.words[b].isalpha() or self.words[b] == "-"):
+                self.demonyms.add(k)
+        self.gap_mention_at = [(-1 if k in self.demonyms else k) for k in self.mention_at] if self.demonyms else self.mention_at
 
     @property
     def toks(self):
@@ -321,12 +355,22 @@ class Sentence:
             mi = self.mention_at[k]
             if mi >= 0:
                 m = self.mentions[mi]
-                if m.kind in kinds and mi not in self.blocked and (allow_pp or self.subject_eligible(mi)):
+                if m.kind in kinds and mi not in self.blocked and (allow_pp or self.subject_eligible(mi)) \
+                        and not self.adjectival(mi):
                     g = self.filt(self.group(mi), kinds)
                     return [x for x in g if x <= mi or self.mrange[x][0] < pos] or [mi]
                 k = self.mrange[mi][0] - 1
                 steps += 1
                 continue
+            if w == ")":
+                # a parenthesis ("(FLM; aka Katiba Macina)") is an aside: skip it whole
+                j = k - 1
+                while j >= floor and self.lowers[j] != "(" and k - j <= 15:
+                    j -= 1
+                if j >= floor and self.lowers[j] == "(":
+                    k = j - 1
+                    steps += 1
+                    continue
             if w in (";", "–", "—", ":") or w == '"' or w == "“":
                 return None
             if blockers and w in BLOCKERS and self.before_tok(k) not in PREPS and w not in ("it", "they", "he", "she"):
@@ -336,6 +380,27 @@ class Sentence:
         return None
 
     def right_arg(self, pos: int, kinds, *, far: bool = False, loc: bool = False, limit: int = 6, ceiling: int | None = None) -> list[int] | None:
+        got = self._right_arg(pos, kinds, far=far, loc=loc, limit=limit, ceiling=ceiling)
+        if got is None and not far and not loc:
+            got = self._including_list(pos, kinds, ceiling)
+        return got
+
+    def _including_list(self, pos: int, kinds, ceiling: int | None) -> list[int] | None:
+        """"with several extremist elements in Syria, including X and Y": the list the phrase introduces."""
+        end = min(self.n if ceiling is None else ceiling, pos + 14)
+        for k in range(pos, end - 1):
+            w = self.lowers[k]
+            if w in (";", ".", ":") or w in CLAUSE_BOUNDARY or self.mention_at[k] >= 0 and k > pos \
+                    and self.mentions[self.mention_at[k]].kind in kinds and self.lowers[k - 1] not in PREPS:
+                return None
+            if w == "," and self.lowers[k + 1] in ("including", "notably", "especially", "namely") or \
+                    w == "such" and self.lowers[k + 1] == "as" and k > pos:
+                return self._right_arg(k, kinds, limit=3, ceiling=ceiling)
+            if w in ("including", "like") and k > pos and self.lowers[k - 1] in ("groups", "organizations", "organisations", "factions", "movements", "elements", "actors", "states", "countries"):
+                return self._right_arg(k + 1, kinds, limit=2, ceiling=ceiling)  # "other groups like X and Y"
+        return None
+
+    def _right_arg(self, pos: int, kinds, *, far: bool = False, loc: bool = False, limit: int = 6, ceiling: int | None = None) -> list[int] | None:
         k = pos
         end = self.n if ceiling is None else ceiling
         skipped = 0
@@ -345,7 +410,7 @@ class Sentence:
             mi = self.mention_at[k]
             if mi >= 0:
                 m = self.mentions[mi]
-                if m.kind in kinds and mi not in self.blocked and seen_loc:
+                if m.kind in kinds and mi not in self.blocked and seen_loc and not self.adjectival(mi):
                     if far:
                         # a strongly typed object (a platform): every such mention up to the clause end
                         out = []
@@ -356,6 +421,10 @@ class Sentence:
                                 out.append(x)
                         return out
                     g = [x for x in self.filt(self.group(mi), kinds) if x >= mi]
+                    if len(g) == 1 and "person" in kinds:
+                        who = self._possessed_person(mi)
+                        if who is not None:
+                            return [who]  # "to al-Qaeda's leader Ayman al-Zawahiri": the person
                     return self._cut_list(g)
                 if not far and not loc:
                     return None
@@ -377,6 +446,9 @@ class Sentence:
                         return None
                 if w == "," and k + 1 < end and self.lowers[k + 1] in ("including", "such", "like", "notably", "especially", "namely"):
                     k += 2 if self.lowers[k + 1] != "such" else 3
+                    if k < end and self.lowers[k] in ("in", "as"):
+                        k += 1  # "targets abroad, including in X and Y"
+                    skipped = min(skipped, max(0, limit - 2))
                     continue  # "other groups, including X and Y"
                 if w in (",",) and not loc:
                     return None
@@ -384,6 +456,36 @@ class Sentence:
                 if skipped > limit:
                     return None
             k += 1
+        return None
+
+    def adjectival(self, mi: int) -> bool:
+        """A country adjective that modifies something other than the state ("the Russian-Turkish ceasefire",
+        "the Syrian civil war"), unlike "Syrian forces" or "the Yemeni government"."""
+        if mi not in self.demonyms:
+            return False
+        b = self.mrange[mi][1]
+        if b + 1 < self.n and self.lowers[b] == "-" and self.lowers[b + 1] in (
+                "led", "backed", "based", "sponsored", "supported", "funded", "allied", "aligned", "trained", "controlled"):
+            return False  # "Saudi-led coalition forces": the state leads them
+        j = b
+        while j < self.n and j < b + 3 and self.lowers[j] in ("-", "and", ",", "or") or (j < self.n and self.mention_at[j] >= 0 and self.mention_at[j] in self.demonyms):
+            j = self.mrange[self.mention_at[j]][1] if self.mention_at[j] >= 0 else j + 1
+        return j < self.n and (self.lowers[j] in NOT_STATE_NOUNS or self.lowers[b:b + 1] == ["-"])
+
+    def _possessed_person(self, mi: int) -> int | None:
+        """"X's leader Y" / "X leader Y": the person named after a role noun that follows mention X."""
+        b = self.mrange[mi][1]
+        k = b + 1 if b < self.n and self.lowers[b] in ("'s", "’s", "'") else b
+        steps = 0
+        while k < self.n and steps < 3 and self.mention_at[k] < 0 and self.lowers[k] not in ROLE_NOUNS:
+            if not self.lowers[k].isalpha():
+                return None
+            k += 1
+            steps += 1
+        if k + 1 < self.n and self.lowers[k] in ROLE_NOUNS and self.mention_at[k + 1] >= 0:
+            who = self.mention_at[k + 1]
+            if self.mentions[who].kind == "person" and who not in self.blocked:
+                return who
         return None
 
     def _cut_list(self, g: list[int]) -> list[int]:
@@ -424,8 +526,10 @@ def _topic_subject(sent: Sentence, pos: int, floor: int, kinds) -> Mention | Non
         w = sent.lowers[k]
         if w in (";", "–", "—", ":"):
             break
-        if sent.mention_at[k] >= 0 or w in BLOCKERS:
+        if sent.mention_at[k] >= 0:
             return None
+        if w in BLOCKERS and w not in ("it", "they"):
+            return None  # "; it was responsible for ...": a clause-initial pronoun in a profile is the group
         k -= 1
     first = sent.words[k + 1] if k + 1 < sent.n else None
     if first is None or not first[:1].islower():
@@ -445,6 +549,8 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
             if s.lower_ in ("which", "that", "who") and t.dep_ == "relcl":
                 s = t.head
             i = s.i - sent.ts
+            if 0 <= i < tm.start and any(sent.lowers[j] in ("–", "—", ":", ";") for j in range(i + 1, tm.start)):
+                return None  # "history – has claimed ...": a line label or an earlier clause is no subject
             if 0 <= i < sent.n:
                 span = [x.i - sent.ts for x in s.subtree if 0 <= x.i - sent.ts < sent.n]
                 for j in sorted(span, key=lambda j: abs(j - i)):
@@ -472,6 +578,13 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
 
 
 _DIGIT = re.compile(r"\d")
+_DEMONYM = re.compile(r"(?:i|an|ese|ish|ic)$")
+
+
+def _names_entity(ctx, m: Mention, low: str) -> bool:
+    """True when the word is the entity's own name ("Khorasan"), not an adjective made from it ("Yemeni")."""
+    e = ctx.gazetteer.entities.get(m.entity_ids[0]) or ctx.entities.get(m.entity_ids[0])
+    return e is None or e.name.lower() == low
 
 
 def _dates(sent: Sentence) -> list:
@@ -519,7 +632,8 @@ class RuleEngine:
             self._track_quotes(sent, state, [])
             return []
         cues = self._attribution(sent, state)
-        matches = match_triggers(sent.lowers, sent.mention_at, self.lex)
+        lead = self._leadership_line(sent)
+        matches = match_triggers(sent.lowers, sent.gap_mention_at, self.lex)
         # a longer trigger wins over a shorter one starting at the same token or lying inside it
         longest: dict[int, int] = {}
         for tm in matches:
@@ -531,7 +645,7 @@ class RuleEngine:
             best = max(best, longest[s])
         matches = [tm for tm in matches if tm.end == longest[tm.start] and not tm.end <= reach[tm.start]]
         # longest match wins where two triggers of the same predicate start at one token
-        out: list[Candidate] = []
+        out: list[Candidate] = list(lead)
         for tm in matches:
             for c in self._apply(sent, tm):
                 self._decorate(sent, tm, c, cues, state)
@@ -551,6 +665,63 @@ class RuleEngine:
             if key not in seen:
                 seen[key] = c
         return list(seen.values())
+
+    def _transfer(self, sent: Sentence, tm: TriggerMatch, floor: int) -> list[Candidate]:
+        """"X received weapons, training and money from Y" / "Y provided training and arms to X": one claim
+        per kind of resource named (weapons -> supports, training -> trains, money -> finances)."""
+        lw = sent.lowers
+        receive = lw[tm.start].startswith(("receiv", "obtain", "get", "got", "acquir", "accept"))
+        preps = ("from", "by") if receive else ("to", "for")
+        found: set[str] = set()
+        k = tm.end
+        while k < sent.n and k < tm.end + 14 and lw[k] not in preps:
+            if sent.mention_at[k] >= 0 or lw[k] in (";", ".", "but", "while", "which"):
+                return []
+            for pred, words in RESOURCE_WORDS.items():
+                if lw[k] in words:
+                    found.add(pred)
+            k += 1
+        if k >= sent.n or lw[k] not in preps or not found:
+            return []
+        actors = ACTORS
+        other = sent.right_arg(k + 1, actors, limit=2)
+        this = self._subject(sent, tm, actors, floor)
+        if not other or not this:
+            return []
+        out = []
+        for pred in sorted(found):
+            subs, objs = (other, this) if receive else (this, other)
+            for c in self._pairs(sent, subs, objs, tm):
+                c.predicate = pred
+                c.rule = f"transfer:{pred}"
+                out.append(c)
+        return out
+
+    def _leadership_line(self, sent: Sentence) -> list[Candidate]:
+        """A profile's "leadership and organization – NAME (aka ...); ..." line: NAME leads the profile's group."""
+        topic = sent.ctx.topic
+        if topic is None or topic.kind not in ("organization",) or not LEADERSHIP_LINE.match(sent.text):
+            return []
+        k = next((i for i, w in enumerate(sent.lowers) if w in ("–", "—", "-", ":")), None)
+        if k is None:
+            return []
+        j = k + 1
+        while j < sent.n and j <= k + 3 and sent.mention_at[j] < 0 and sent.words[j][:1].isupper():
+            j += 1  # a title before the name: "Secretary General", "Amir Shaykh"
+        if j >= sent.n or sent.mention_at[j] < 0:
+            return []
+        mi = sent.mention_at[j]
+        m = sent.mentions[mi]
+        b = sent.mrange[mi][1]
+        if m.kind != "person" or (b < sent.n and sent.lowers[b] not in ("(", ";", ",", ".", "and")):
+            return []
+        ids = [x for x in sent.filt(sent.group(mi), {"person"})]
+        out = []
+        for x in ids:
+            mx = sent.mentions[x]
+            out.append(Candidate(mx, mx.entity_id, "leads", topic, topic.entity_id, "line:leads", "leadership line",
+                                 sent.start, sent.end))
+        return out
 
     # ---- frames ----------------------------------------------------------------
     def _pairs(self, sent, subs, objs, tm, *, both=False, rule=None):
@@ -585,9 +756,54 @@ class RuleEngine:
         floor = self.floor_for(sent, tm.start)
         if pred == "controls" and tm.start > 0 and sent.lowers[tm.start - 1] in ("for", "over", "to", "seeking", "seek", "battle", "struggle"):
             return []  # "fought for control of X" is a goal, not control
-        if frame in ("svo", "svo_near", "svo_sym", "svo_in", "svo_far"):
+        if frame == "coalition":
+            # "Z formed in 2017 when A, B and C agreed to work together": A, B, C merged into Z
+            subs = sent.left_arg(tm.start, sk, floor)
+            if not subs:
+                return []
+            first = sent.mrange[min(subs)][0]
+            for i in range(first - 1, max(floor, first - 8) - 1, -1):
+                if sent.lowers[i] in ("formed", "created", "founded", "established", "emerged", "launched"):
+                    objs = sent.left_arg(i, ok, floor)
+                    if not objs:
+                        top = _topic_subject(sent, i, floor, ok)
+                        objs = [top] if top is not None else None
+                    return self._pairs(sent, subs, objs, tm) if objs else []
+            return []
+        if frame == "transfer":
+            return self._transfer(sent, tm, floor)
+        if frame == "svo_np":
+            k = tm.end
+            last = None
+            while k < sent.n and k < tm.end + 10:
+                mi = sent.mention_at[k]
+                if mi >= 0:
+                    last = mi
+                    k = sent.mrange[mi][1]
+                    continue
+                if sent.lowers[k] in NP_INNER or sent.lowers[k] in ("-", "based", "linked", "led", "backed", "its", "their"):
+                    k += 1
+                    continue
+                break
+            if last is None or sent.mentions[last].kind not in ok:
+                return []
+            subs = self._subject(sent, tm, sk, floor)
+            return self._pairs(sent, subs, [last], tm) if subs else []
+        if frame == "mutual_left":
+            # "X and Y fought together against Z": the tie is between the coordinated subjects only
+            left = sent.left_arg(tm.start, sk, floor)
+            distinct = []
+            for x in left or []:
+                if all(sent.mentions[x].entity_ids != sent.mentions[y].entity_ids for y in distinct):
+                    distinct.append(x)
+            if len(distinct) >= 2:
+                return self._pairs(sent, distinct[:1], distinct[1:], tm, both=not sym)
+            return []
+        if frame in ("svo", "svo_near", "svo_sym", "svo_in", "svo_far", "svo_become", "svo_plural"):
             if "O" in tm.args:
                 a, b = tm.args["O"]
+                if frame == "svo_become" and b < sent.n and sent.lowers[b] in ("'s", "’s", "'", "of", "-", "–"):
+                    return []  # "X became Y's affiliate" is no rename
                 objs = sorted({sent.mention_at[i] for i in range(a, b) if sent.mention_at[i] >= 0})
                 objs = sent.filt(objs, ok)
             else:
@@ -599,6 +815,10 @@ class RuleEngine:
                 if formed is not None:
                     subs = (self._subject(sent, tm, sk, floor) or []) + [o for o in (objs or []) if o != formed]
                     return self._pairs(sent, subs, [formed], tm) if subs else []
+            if pred == "splinter_of" and objs:
+                formed = self._formed(sent, tm)
+                if formed is not None and formed not in objs:
+                    named = [formed]  # "commanders defected from X to form Y": Y is the splinter
             if pred == "splinter_of":
                 # "a new group broke away, calling itself X": X is the splinter
                 for i in range(tm.end, min(sent.n, tm.end + 3)):
@@ -611,11 +831,22 @@ class RuleEngine:
                         break
                 if not objs and sent.ctx.topic is not None and sent.ctx.topic.kind in ok:
                     objs = [sent.ctx.topic]  # "X split off" in a group's profile: split off from that group
+            if not objs and frame == "svo" and pred in MUTUAL_INTRANSITIVE:
+                # "X and Y have fought (over ...)", "X and Y cooperated": a coordinated subject, no object
+                left = sent.left_arg(tm.start, sk | ok, floor)
+                distinct = []
+                for x in left or []:
+                    if all(sent.mentions[x].entity_ids != sent.mentions[y].entity_ids for y in distinct):
+                        distinct.append(x)
+                if len(distinct) >= 2 and sent.mrange[distinct[-1]][1] <= tm.start:
+                    return self._pairs(sent, distinct[:1], distinct[1:], tm, both=not sym)
             if not objs:
                 return []
             subs = named or self._subject(sent, tm, sk, floor)
             if not subs:
                 return []
+            if frame == "svo_plural" and len({sent.mentions[x].entity_ids for x in subs if isinstance(x, int)}) < 2:
+                return []  # "X and Y formed Z" is a merger; "X formed Z" is not
             return self._pairs(sent, subs, objs, tm)
         if frame == "ovs":
             objs = sent.left_arg(tm.start, ok, floor)
@@ -713,6 +944,25 @@ class RuleEngine:
             om = Mention(sent.char(a), sent.char(a) + len(sent.words[a]), sent.words[a], (org,), "organization", "coref")
             del b
             return self._pairs(sent, subs[-1:], [om], tm)
+        if frame == "compound_rev":
+            # "Iran-backed Houthis": the word before the hyphen is the subject, the noun phrase after it the object
+            j = tm.start - 1
+            if j < 0 or sent.mention_at[j] < 0 or sent.mentions[sent.mention_at[j]].kind not in sk:
+                return []
+            k, last = tm.end, None
+            while k < sent.n and k < tm.end + 10:
+                mi = sent.mention_at[k]
+                if mi >= 0:
+                    if sent.mentions[mi].kind in ok:
+                        last = mi
+                    k = sent.mrange[mi][1]
+                    continue
+                if sent.lowers[k] not in NP_INNER:
+                    break
+                k += 1
+            if last is None:
+                return []
+            return self._pairs(sent, [sent.mention_at[j]], [last], tm)
         if frame == "compound_loc":
             # "Iran-based X", "the Mali-based al-Qa'ida coalition JNIM": the location before the hyphen,
             # the subject is the head of the noun phrase after "based"
@@ -730,6 +980,16 @@ class RuleEngine:
                 if sent.lowers[k] not in NP_INNER:
                     break
                 k += 1
+            if last is None and j >= 3 and sent.lowers[j - 1] in ("a", "an", "the") and sent.lowers[j - 2] == "," \
+                    and sent.mention_at[j - 3] >= 0 and sent.mentions[sent.mention_at[j - 3]].kind in sk:
+                last = sent.mention_at[j - 3]  # "MDI, a Pakistan-based charity": the apposition's antecedent
+            elif last is None and j >= 4 and sent.lowers[j - 1] in ("a", "an", "the") and sent.lowers[j - 2] == "," \
+                    and sent.lowers[j - 3] == ")":
+                k2 = j - 4
+                while k2 >= 0 and sent.lowers[k2] != "(" and j - k2 < 10:
+                    k2 -= 1
+                if k2 >= 1 and sent.mention_at[k2 - 1] >= 0 and sent.mentions[sent.mention_at[k2 - 1]].kind in sk:
+                    last = sent.mention_at[k2 - 1]  # "Markaz ud Dawa ul-Irshad (MDI), a Pakistan-based ..."
             if last is None:
                 return []
             return self._pairs(sent, [last], [sent.mention_at[j]], tm)
@@ -748,7 +1008,7 @@ class RuleEngine:
     def _formed(sent: Sentence, tm: TriggerMatch):
         """"X merged with Y to form Z" / "X and Y announced a merger, creating Z": the new group Z."""
         lw = sent.lowers
-        for i in range(tm.end, min(sent.n - 1, tm.end + 14)):
+        for i in range(tm.start + 1, min(sent.n - 1, tm.end + 14)):
             if lw[i] in (";",):
                 return None
             if lw[i] in ("forming", "creating", "form", "create", "formed", "created", "establishing", "into") and \
@@ -795,9 +1055,18 @@ class RuleEngine:
         k = tm.end
         # "X's ties with Y", "X has close ties to Y"
         j = k
-        while j < sent.n and j < k + 3 and sent.lowers[j] in ("with", "to", "between", "among", "against", "the", "its", "their", "and"):
+        while j < sent.n and j < k + 4 and (sent.lowers[j] in ("with", "to", "between", "among", "against", "the", "its", "their", "and")
+                                            or sent.lowers[j] in ERUPT):
             if sent.lowers[j] in ("with", "to", "against"):
                 right = sent.right_arg(j + 1, kinds, limit=3)
+                if not right and j + 1 < sent.n and sent.lowers[j + 1] == "and":
+                    # "has ties to and draws guidance from X": two verb phrases share the object
+                    for q in range(j + 2, min(sent.n, j + 12)):
+                        if sent.lowers[q] in (";", ".", ",", "but", "while") or sent.mention_at[q] >= 0:
+                            break
+                        if sent.lowers[q] in PREPS and q + 1 < sent.n:
+                            right = sent.right_arg(q + 1, kinds, limit=2)
+                            break
                 if right:
                     left = sent.left_arg(tm.start, kinds, floor)
                     if not left:
@@ -829,17 +1098,25 @@ class RuleEngine:
         if pair:
             a, b = pair
             return self._pairs(sent, [a], [b], tm, both=not sym)
+        # "tensions between X and Y escalated into open warfare": the pair named earlier in the clause
+        for i in range(tm.start - 1, max(floor, sent.clause_start(tm.start, floor)) - 1, -1):
+            if sent.lowers[i] in ("between", "among"):
+                right = sent.right_arg(i + 1, kinds, limit=2)
+                if right and len(right) >= 2 and sent.mrange[right[-1]][1] <= tm.start:
+                    return self._pairs(sent, right[:1], right[1:], tm, both=not sym)
+                break
         # "X and Y have ties", "these groups engage in clashes"
         left = sent.left_arg(tm.start, kinds, floor, limit=8)
         if left:
+            left = [x for x in left if x not in sent.demonyms]  # "the Syrian civil war": a place, not a party
             distinct = []
             for x in left:
                 if all(sent.mentions[x].entity_ids != sent.mentions[y].entity_ids for y in distinct):
                     distinct.append(x)
             if len(distinct) >= 2:
                 return self._pairs(sent, distinct[:1], distinct[1:], tm, both=not sym)
-            m = sent.mentions[left[0]]
-            if len(m.entity_ids) >= 2:
+            m = sent.mentions[left[0]] if left else None
+            if m is not None and len(m.entity_ids) >= 2:
                 return self._split_plural(sent, m, tm, sym)
         return []
 
@@ -855,7 +1132,9 @@ class RuleEngine:
 
     def _relationship_pair(self, sent, tm, kinds, floor, want_left=False):
         """"X's relationship with Y reflects competition": the pair framed by a relationship noun earlier in the clause."""
-        for i in range(tm.start - 1, floor - 1, -1):
+        for i in range(tm.start - 1, max(floor, tm.start - 12) - 1, -1):
+            if sent.lowers[i] in ("–", "—", ";", ":"):
+                return None
             if sent.lowers[i] in ("relationship", "relationships", "relations", "ties", "relation"):
                 if i + 1 < sent.n and sent.lowers[i + 1] in ("with", "to"):
                     right = sent.right_arg(i + 2, kinds, limit=3)
@@ -880,11 +1159,21 @@ class RuleEngine:
         if not partner:
             j = tm.start - 1
             steps = 0
-            while j >= 0 and steps < 5 and sent.mention_at[j] < 0 and sent.lowers[j] in ("'s", "’s", "'", "senior", "top", "former", "local", "regional", "official", "main", "key", "deputy", "military", "new", "current", "de", "facto", "overall", "spiritual", "supreme", "founding", "longtime", "prominent", "powerful", "strong", "formal", "close", "own", "self", "-", "proclaimed", "previous", "late", "slain", "acting", "operational", "interim", "longtime", "then", "first", "second", "third", "elder", "younger"):
+            while j >= 0 and steps < 5 and sent.mention_at[j] < 0 and sent.lowers[j] in ("'s", "’s", "'", "senior", "top", "former", "local", "regional", "official", "main", "key", "deputy", "military", "new", "current", "de", "facto", "overall", "spiritual", "supreme", "founding", "longtime", "prominent", "powerful", "strong", "formal", "close", "own", "self", "-", "proclaimed", "previous", "late", "slain", "acting", "operational", "interim", "longtime", "then", "first", "second", "third", "elder", "younger") \
+                    or (sent.lowers[j].endswith("est") and len(sent.lowers[j]) > 4 and sent.lowers[j - 1] in ("'s", "’s", "'")):
                 j -= 1
                 steps += 1
             if j >= 0 and sent.mention_at[j] >= 0 and sent.mentions[sent.mention_at[j]].kind in ok:
                 partner = [sent.mention_at[j]]
+            if not partner:
+                # "one of ISIS's most lethal branches": a possessor before up to three adjectives
+                j = tm.start - 1
+                while j >= 0 and tm.start - j <= 3 and sent.mention_at[j] < 0 and sent.lowers[j].isalpha() \
+                        and sent.words[j][:1].islower():
+                    j -= 1
+                if j >= 1 and sent.lowers[j] in ("'s", "’s") and sent.mention_at[j - 1] >= 0 \
+                        and sent.mentions[sent.mention_at[j - 1]].kind in ok:
+                    partner = [sent.mention_at[j - 1]]
         referents = None
         # referent list: "affiliates such as X, Y", "leaders like X and Y"
         k2 = tm.end
@@ -900,6 +1189,11 @@ class RuleEngine:
         while jj < sent.n and jj < j + 6 and sent.lowers[jj] not in intro and sent.mention_at[jj] < 0 \
                 and sent.lowers[jj] not in (";", ".", ":", "–"):
             jj += 1
+        if plural and not partner and self.onto.predicate(t.predicate).symmetric and tm.end < sent.n \
+                and sent.mention_at[tm.end] >= 0:
+            lst = [x for x in sent.filt(sent.group(sent.mention_at[tm.end]), sk) if x >= sent.mention_at[tm.end]]
+            if len(lst) >= 2:  # "rivals X and Y signed ...", "allies X and Y"
+                return self._pairs(sent, lst[:1], lst[1:], tm)
         if jj < sent.n and sent.lowers[jj] in intro:
             j = jj
         if j < sent.n and sent.lowers[j] in intro:
@@ -921,6 +1215,20 @@ class RuleEngine:
             while j >= floor and steps < 8:
                 mi = sent.mention_at[j]
                 w = sent.lowers[j]
+                if mi >= 0 and mi in sent.demonyms and sent.mentions[mi].kind not in sk:
+                    j -= 1
+                    continue
+                if mi >= 0 and sent.mrange[mi][0] > 0 \
+                        and sent.lowers[sent.mrange[mi][0] - 1] == "by" and (partner is None or mi not in partner):
+                    j = sent.mrange[mi][0] - 2  # "established by X as a splinter of Y": past the agent
+                    steps += 1
+                    continue
+                if mi < 0 and w in ("in", "since", "during", "around", "by") and j + 1 < sent.n and _DIGIT.match(sent.lowers[j + 1]):
+                    j -= 1  # "created in 1987 as an offshoot of"
+                    steps += 1
+                    continue
+                if mi >= 0 and sent.mrange[mi][1] < tm.start and sent.lowers[sent.mrange[mi][1]] in COMPOUND_HEADS:
+                    break  # "like other AQ affiliates, ... branches": AQ modifies another noun
                 if mi >= 0:
                     if sent.mentions[mi].kind in sk and (partner is None or mi not in partner):
                         nxt = sent.mrange[mi][1]
@@ -929,8 +1237,14 @@ class RuleEngine:
                         else:
                             referents = sent.filt(sent.group(mi), sk)
                     break
+                if w == "to" and j + 1 < sent.n and sent.lowers[j + 1] in ("be", "become", "remain"):
+                    j -= 1  # "is assessed to be one of X's branches"
+                    steps += 1
+                    continue
                 if w in (";", ":", "that", "which", "who", "but", "while", "because", "–", "—") or (w in PREPS and w not in ("of", "as")):
                     break
+                if w in ("and", "or", "&") and j == start - 1 and partner and sent.mrange[min(partner)][0] == start:
+                    break  # "X and Y's faction fought each other": X is coordinated with Y, not Y's faction
                 j -= 1
                 steps += 1
         predicative = False
@@ -1078,6 +1392,8 @@ class RuleEngine:
         neg = 0
         for i in window:
             w = lw[i]
+            if w in NEG_VERBS and i < tm.start:
+                w = "not"  # "rejected any alliance with", "avoided fighting": a refusal verb before the trigger
             if w in NEG_WORDS:
                 if w == "not" and i + 1 < sent.n and lw[i + 1] in ("only", "just"):
                     continue

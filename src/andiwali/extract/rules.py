@@ -48,7 +48,7 @@ def rules_backend(doc: Document, gazetteer: Gazetteer, **options: Any) -> Extrac
     for cand in ctx.claims:
         if cand.predicate == "allied_with" and "state" in {kind(cand.subject_id), kind(cand.object_id)} and (
             kind(cand.subject_id) != kind(cand.object_id)
-        ):
+        ) and ("list" in cand.features or cand.rule.startswith("svo_near:")):
             # a group "allied" with a country is nearly always a misread list of countries of operation
             continue
         conf = confidence_for(cand.rule, cand.predicate, cand.features)

@@ -71,12 +71,30 @@ def _iso(y: str, m: str | None = None, d: str | None = None) -> str:
 YEARISH = _YEARISH = re.compile(r"(?:1[89]|20)\d\d")
 
 
+def _date_matches(text: str):
+    """DATE_RE's matches, scanning only windows around the years (every date expression holds one):
+    the same matches as ``DATE_RE.finditer(text)``, several times faster on long sentences."""
+    windows: list[list[int]] = []
+    for y in _YEARISH.finditer(text):
+        ws = text.rfind(" ", 0, max(0, y.start() - 48)) + 1
+        we = min(len(text), y.end() + 28)
+        if windows and ws <= windows[-1][1]:
+            windows[-1][1] = we
+        else:
+            windows.append([ws, we])
+    last = -1
+    for ws, we in windows:
+        for m in DATE_RE.finditer(text, max(ws, last), we):
+            last = m.end()
+            yield m
+
+
 def find_dates(text: str, offset: int = 0) -> list[TimeExpr]:
     """Date expressions in ``text`` with their span (offset added) and what they bound."""
     out: list[TimeExpr] = []
     if not _YEARISH.search(text):
         return out
-    for m in DATE_RE.finditer(text):
+    for m in _date_matches(text):
         g = m.groupdict()
         prep = (g.get("prep") or "").lower()
         if g["y1"]:

@@ -1,0 +1,55 @@
+"""Score the rules backend on single sentences about ties between groups.
+
+    .venv/bin/python bench/tie_sentences.py [FILE.jsonl ...] [--min-confidence 0.5] [-v]
+
+Each line of a file: {"text": "...", "claims": [[subject, predicate, object, polarity], ...]}
+(an empty list: the sentence states no tie; a fifth element "optional" marks a claim that is
+right when predicted but not required). Scoring: andiwali.evaluation.score_sentences.
+Default files: the three single-sentence sets the project wrote (see docs/extraction.md):
+tests/extract/fixtures/tie_sentences.jsonl (rules were written from it),
+tests/gold/sentences/calibration.jsonl (used only to calibrate confidences) and
+tests/gold/sentences/test.jsonl (used only to measure). Writes bench/results/tie_sentences.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from andiwali.evaluation import score_sentences  # noqa: E402
+
+DEFAULT = [ROOT / "tests/extract/fixtures/tie_sentences.jsonl", ROOT / "tests/gold/sentences/calibration.jsonl",
+           ROOT / "tests/gold/sentences/test.jsonl"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("files", nargs="*")
+    ap.add_argument("--min-confidence", type=float, default=0.5)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    a = ap.parse_args()
+    files = [Path(f) for f in a.files] or DEFAULT
+    results = {}
+    for f in files:
+        out = score_sentences(f, min_confidence=a.min_confidence, verbose=a.verbose)
+        f = f.resolve()
+        results[str(f.relative_to(ROOT)) if ROOT in f.parents else f.name] = out
+        print(f"{f.name:24s} sentences {out['sentences']:4d}  P {out['precision']:.3f}  R {out['recall']:.3f}  "
+              f"F1 {out['f1']:.3f}  (tp {out['tp']} fp {out['fp']} fn {out['fn']})")
+        if a.verbose or len(files) == 1:
+            for k, v in out["per_predicate"].items():
+                print(f"  {k:24s} tp {v['tp']:3d} fp {v['fp']:3d} fn {v['fn']:3d}")
+    if not a.files:
+        path = ROOT / "bench" / "results" / "tie_sentences.json"
+        path.write_text(json.dumps({"min_confidence": a.min_confidence, "results": results}, indent=1) + "\n",
+                        encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

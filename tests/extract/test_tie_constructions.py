@@ -1,0 +1,92 @@
+"""Constructions of single-sentence ties (alliances, rivalries, splinters, mergers, support), on the
+bundled reference data, and the scores on the project's single-sentence gold sets (written by us)."""
+
+from pathlib import Path
+
+import pytest
+
+from andiwali.evaluation import score_sentences
+from andiwali.extract import extract_document
+from andiwali.extract.pipeline import parser_available
+from andiwali.model import Document
+from andiwali.model.reference import bundled_gazetteer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def claims(text: str, parser: bool = False, min_confidence: float = 0.0) -> set[tuple[str, str, str, str]]:
+    gaz = bundled_gazetteer()
+    res = extract_document(Document(text=text, key="s.txt"), gaz, parser=parser)
+    ents = dict(gaz.entities) | {e.id: e for e in res.entities}
+    return {(ents[c.subject].name, c.predicate, ents[c.object].name, c.polarity)
+            for c in res.claims if c.confidence >= min_confidence}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a coordinated subject and an intransitive verb: both directions of a mutual tie
+    ("Boko Haram and Ansaru have fought over territory.", {("Boko Haram", "fights", "Ansaru", "asserted"),
+                                                         ("Ansaru", "fights", "Boko Haram", "asserted")}),
+    # an adjective made from a country between the parts of a role noun phrase
+    ("AQAP is the Yemeni branch of al-Qaeda.", {("al-Qaeda in the Arabian Peninsula", "branch_of", "al-Qaeda", "asserted")}),
+    # compound modifiers: "X-backed Y" (X supports Y) and "X-linked Y"
+    ("The Iran-backed Houthis attacked a tanker.", {("Iran", "supports", "Ansarallah", "asserted")}),
+    # a refusal verb before a relation noun negates it
+    ("Ahrar al-Sham rejected any alliance with the Islamic State.", {("Ahrar al-Sham", "allied_with", "Islamic State", "negated")}),
+    # "joined" between organizations is a merger; "defected from X to form Y" a splinter
+    ("In 2015 Jaish al-Muhajireen wal-Ansar joined Jabhat al-Nusra.",
+     {("Jaysh al-Muhajirin wal-Ansar", "merged_into", "al-Nusrah Front", "asserted")}),
+    ("Several commanders defected from the TTP to form Jamaat-ul-Ahrar.",
+     {("Jamaat-ul-Ahrar", "splinter_of", "Tehrik-e-Taliban Pakistan", "asserted")}),
+    # one claim per kind of resource received
+    ("The Houthis received weapons and training from Iran.", {("Iran", "supports", "Ansarallah", "asserted"),
+                                                             ("Iran", "trains", "Ansarallah", "asserted")}),
+    # a head of state's name before "government" names the state
+    ("Hezbollah is allied with the Assad government.", {("Hezbollah", "allied_with", "Syria", "asserted")}),
+    # "tensions between X and Y escalated into warfare": the pair named earlier in the clause
+    ("Tensions between al-Shabaab and Hizbul Islam escalated into open warfare in 2009.",
+     {("al-Shabaab", "fights", "Hizbul Islam", "asserted"), ("Hizbul Islam", "fights", "al-Shabaab", "asserted")}),
+    # "fought together against Z": allied with each other, fighting Z
+    ("Hamas and Palestinian Islamic Jihad fought together against Israel.",
+     {("Hamas", "allied_with", "Palestine Islamic Jihad", "asserted"), ("Hamas", "fights", "Israel", "asserted")}),
+    # "X and Y formed Z" (two or more groups) is a merger into Z
+    ("Ahrar al-Sham and Jaysh al-Islam formed the Islamic Front in 2013.",
+     {("Ahrar al-Sham", "merged_into", "Islamic Front", "asserted"), ("Army of Islam", "merged_into", "Islamic Front", "asserted")}),
+])
+def test_construction(text, expected):
+    got = claims(text)
+    missing = {e for e in expected if e not in got and not (e[1] in ("allied_with", "rival_of") and (e[2], e[1], e[0], e[3]) in got)}
+    assert not missing, got
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("Jama'at Nasr al-Islam wal Muslimin is the Sahel coalition of al-Qaeda.", "Islamic State Sahel Province"),  # "is the Sahel"
+    ("Al-Qaeda formed AQIS in 2014.", "merged_into"),  # one group forming another is no merger
+    ("Ansar al-Sharia dissolved and some of its members joined the Islamic State.", "merged_into"),  # members, not the group
+    ("Unlike the Islamic State, al-Shabaab has avoided fighting Ethiopia.", ("al-Shabaab", "fights", "Ethiopia", "asserted")),
+])
+def test_not_a_tie(text, absent):
+    got = claims(text)
+    if isinstance(absent, tuple):
+        assert absent not in got, got
+    else:
+        assert not any(absent in (s, p, o) for s, p, o, _ in got), got
+
+
+def test_profile_leadership_line_names_the_leader():
+    text = "ORGANIZATION: Foo Liberation Front (FLF)\nleadership and organization – Abu Bakr al-Baghdadi (aka Abu Dua); has a shura council\n"
+    assert ("Abu Bakr al-Baghdadi", "leads", "Foo Liberation Front", "asserted") in claims(text)
+
+
+@pytest.mark.skipif(not parser_available(), reason="the English spaCy model is not installed")
+def test_tagger_proposes_unknown_organizations_with_the_parser():
+    got = claims("Libya Dawn clashed with Operation Dignity forces near Tripoli.", parser=True)
+    assert ("Libya Dawn", "fights", "Operation Dignity", "asserted") in got
+
+
+def test_scores_on_the_sentence_sets():
+    """Measured floors (not targets): F1 0.866 on the sentences the rules were written from, 0.747 on the
+    test sentences never used to write rules or calibrate (2026-11-22); a drop means a regression."""
+    dev = score_sentences(ROOT / "tests" / "extract" / "fixtures" / "tie_sentences.jsonl")
+    test = score_sentences(ROOT / "tests" / "gold" / "sentences" / "test.jsonl")
+    assert dev["sentences"] >= 200 and dev["f1"] >= 0.83, dev
+    assert test["sentences"] >= 40 and test["f1"] >= 0.70, test
