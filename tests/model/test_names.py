@@ -72,3 +72,28 @@ def test_word_spans_stay_inside_the_text_and_match_normalize_name(text):
     for _w, s, e in words:
         assert 0 <= s < e <= len(text)
     assert normalize_name(" ".join(w for w, _, _ in words)) == normalize_name(" ".join(w for w, _, _ in words) or "")
+
+
+def test_skeleton_key_meets_transliterations_the_variants_table_lacks():
+    from andiwali.model.names import normalize_name, skeleton_key
+
+    def sk(x):
+        return skeleton_key(normalize_name(x))
+
+    assert sk("Hizbalah Brigades") == sk("Hizballah Brigades")
+    assert sk("Jihad al-Beena") == sk("Jihad al-Bina")
+    assert sk("Jamaat-ud-Daoua") == sk("Jamaat-ud-Dawa")
+    assert sk("Rumiiah") == sk("Rumiyah")
+    assert sk("Ansaru") != sk("Ansar")  # a final vowel is kept
+    assert sk("Ansar al-Islami") != sk("Ansar al-Islam")
+
+
+def test_dotted_acronym_key():
+    from andiwali.model.names import dotted_acronym_key
+
+    assert dotted_acronym_key("A.Q.A.P.") == "aqap"
+    assert dotted_acronym_key("a.q.a.p.") == "aqap"
+    assert dotted_acronym_key("I S K P") == "iskp"
+    assert dotted_acronym_key("a b c") is None  # lower case without dots: too weak
+    assert dotted_acronym_key("A.") is None
+    assert dotted_acronym_key("ISKP") is None  # an acronym already: acronym_key's case

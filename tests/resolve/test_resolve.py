@@ -81,3 +81,47 @@ def test_cli_resolve_json_one_line_per_name_in_order(tmp_path, monkeypatch):
     assert lines[0]["entity"]["name"] == "al-Qaeda in the Indian Subcontinent"
     assert lines[1]["entity"] is None
     assert lines[2]["entity"]["name"] == "Hezbollah"
+
+
+def test_current_follows_former_names_and_reports_the_path():
+    r = resolve_name("GSPC", current=True)
+    assert r.entity.name == "al-Qaeda in the Islamic Maghreb"
+    assert r.via == [{"id": r.candidates[0].entity.id, "name": "Salafist Group for Preaching and Combat", "predicate": "succeeded_by"}]
+    assert resolve_name("GSPC").entity.name == "Salafist Group for Preaching and Combat"  # the default: historical
+    assert "via" not in resolve_name("GSPC").to_dict()
+    r = resolve_name("al-Zarqawi Network", current=True)
+    assert r.entity.name == "Islamic State"
+    assert [v["name"] for v in r.via] == ["Jama'at al-Tawhid wal-Jihad", "al-Qaeda in Iraq", "Islamic State of Iraq"]
+    assert resolve_name("Egyptian Islamic Jihad", current=True).via[0]["predicate"] == "merged_into"
+
+
+def test_current_does_not_follow_a_group_that_lives_on_in_a_coalition():
+    # al-Mourabitoun merged into JNIM (2017) but has no end date: still its own group
+    for name in ("al-Mourabitoun", "Ansar al-Dine"):
+        r = resolve_name(name, current=True)
+        assert r.entity.name == name and r.via == []
+    # al-Mulathamun Battalion ended in 2013 when it merged into al-Mourabitoun: followed, and no further
+    r = resolve_name("al-Mulathamun Battalion", current=True)
+    assert r.entity.name == "al-Mourabitoun" and [v["predicate"] for v in r.via] == ["merged_into"]
+
+
+def test_cli_resolve_follows_former_names(tmp_path, monkeypatch):
+    from andiwali.cli import _load_commands, app
+
+    _load_commands()
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["entities", "resolve", "Jabhat al-Nusrah", "AQAP", "--json"])
+    assert res.exit_code == 0, res.output
+    nusra, aqap = [json.loads(x) for x in res.stdout.strip().splitlines()]
+    assert nusra["entity"]["name"] == "Hay'at Tahrir al-Sham"
+    assert nusra["via"] == [{"id": nusra["candidates"][0]["id"], "name": "al-Nusrah Front", "predicate": "succeeded_by"}]
+    assert nusra["candidates"][0]["name"] == "al-Nusrah Front"  # the historical entity stays a candidate
+    assert set(aqap) == {"query", "entity", "candidates"}  # "via" only for a former name
+    res = CliRunner().invoke(app, ["entities", "resolve", "Jabhat al-Nusrah", "--historical", "--json"])
+    assert json.loads(res.stdout)["entity"]["name"] == "al-Nusrah Front"
+
+
+def test_current_over_a_knowledge_base(kb):
+    r = resolve_name("GSPC", kb, current=True)
+    assert r.entity.name == "al-Qaeda in the Islamic Maghreb" and r.via[0]["predicate"] == "succeeded_by"
+    assert resolve_name("GSPC", kb).entity.name == "Salafist Group for Preaching and Combat"

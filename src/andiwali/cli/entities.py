@@ -142,21 +142,27 @@ def resolve(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per name, one per line."),
     kind: str = typer.Option(None, "--kind", help="Only entities of this kind."),
     limit: int = typer.Option(5, "--limit", help="Candidates per name."),
+    historical: bool = typer.Option(False, "--historical",
+                                    help="Do not follow a former name (succeeded_by, merged_into) to the current group."),
 ) -> None:
     """Resolve names to entities: candidates with scores and the alias that matched.
 
-    Uses the knowledge base given by --kb (or ./kb) and the bundled reference data when there is none.
+    A former name ("GSPC", "al-Nusrah Front") resolves to the group's current identity; the path is
+    printed (JSON: "via") and the candidates still list the historical entity. Uses the knowledge base
+    given by --kb (or ./kb) and the bundled reference data when there is none.
     """
     from andiwali.resolve import resolver_for
 
     source = _resolution_source()
     resolver = resolver_for(source)
     for name in names:
-        res = resolver.resolve(name, kind=kind, limit=limit)
+        res = resolver.resolve(name, kind=kind, limit=limit, current=not historical)
         if as_json:
             typer.echo(json.dumps(res.to_dict(), ensure_ascii=False))
             continue
         head = f"{res.entity.name} [{res.entity.kind}] {res.entity.id}" if res.entity else "no entity"
+        if res.via:
+            head += "  (" + " -> ".join(f"{v['name']} {v['predicate']}" for v in res.via) + f" {res.entity.name})"
         typer.echo(f"{name}: {head}")
         for c in res.candidates:
             typer.echo(f"    {c.score:.2f}  {c.entity.name} ({c.entity.kind}, {c.entity.id})  via {c.matched_alias!r}")
@@ -248,3 +254,61 @@ def judgements(
                        f" [{state_}]" + (f" — {j.reason}" if j.reason else ""))
     if not as_json:
         typer.echo(f"{len(rows)} judgements", err=True)
+
+
+@entities_app.command()
+def promote(
+    name: str = typer.Argument(..., help="The discovered candidate entity (name, alias or id)."),
+    kind: str = typer.Option(None, "--kind", help="Correct its kind (organization|person|state|place|platform)."),
+    alias: list[str] = typer.Option([], "--alias", help="An alias to add (repeatable); its source is 'analyst NAME'."),
+    why: str = typer.Option(None, "--why", help="Why it is accepted (recorded in the ledger)."),
+    undo: bool = typer.Option(False, "--undo", help="Undo the promotion: a candidate again, kind and aliases as before."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Accept a discovered candidate entity: it becomes curated in this knowledge base (a judgement in the ledger).
+
+    Extraction then matches it like a reference entity. Reversible with --undo; the bundled reference data
+    is never changed (add a lasting entry to src/andiwali/model/data/reference by hand, with its source).
+    """
+    from andiwali.cli import state
+    from andiwali.errors import StoreError
+    from andiwali.store import ledger
+
+    kb = open_kb()
+    ent = _entity_arg(kb, name)
+    try:
+        if undo:
+            j = ledger.unpromote(kb, ent.id, actor=state.actor, reason=why)
+        else:
+            j = ledger.promote(kb, ent.id, actor=state.actor, reason=why, kind=kind, aliases=alias)
+    except StoreError as exc:
+        raise fail(str(exc), 1) from None
+    after = kb.entity(ent.id)
+    if as_json:
+        typer.echo(json.dumps(j.to_dict() | {"entity": {"id": after.id, "name": after.name, "kind": after.kind,
+                                                         "status": after.attributes.get("_status"),
+                                                         "aliases": [a.name for a in after.aliases]}},
+                              ensure_ascii=False))
+    elif undo:
+        typer.echo(f"judgement #{j.id} undone: {after.name} ({after.id}) is a candidate again")
+    else:
+        typer.echo(f"judgement #{j.id}: {after.name} ({after.id}) accepted as {after.kind} by {j.actor}"
+                   + (f"; aliases added: {', '.join(alias)}" if alias else ""))
+
+
+@entities_app.command()
+def candidates(
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per entity, one per line."),
+) -> None:
+    """Discovered entities awaiting review (status candidate), with how many claims use them."""
+    kb = open_kb()
+    rows = [e for e in kb.entities() if e.attributes.get("_status") == "candidate"]
+    for e in rows:
+        n = len(kb.claims(entity=e.id))
+        if as_json:
+            typer.echo(json.dumps({"id": e.id, "name": e.name, "kind": e.kind, "origin": e.origin,
+                                   "aliases": [a.name for a in e.aliases], "claims": n}, ensure_ascii=False))
+        else:
+            typer.echo(f"{e.id}  {e.kind:12s} {e.name}  ({n} claims)")
+    if not as_json:
+        typer.echo(f"{len(rows)} candidate entities; accept one with `andiwali entities promote NAME`", err=True)

@@ -137,6 +137,9 @@ def fold_char(ch: str) -> str:
     out = out.lower()
     if len(out) == 1 and out in _LETTERS:
         return _LETTERS[out]
+    if out != ch:
+        # a compatibility form ("‼", "ŀ", "…") folds like the characters it stands for: idempotent keys
+        return "".join(fold_char(c) if c != ch else c for c in out)
     return out
 
 
@@ -246,6 +249,47 @@ def word_spans_with_map(text: str) -> list[tuple[str, int, int]]:
     if buf:
         words.append(("".join(buf), start, last + 1))
     return [(VARIANTS.get(w, w), s, e) for w, s, e in words]
+
+
+_SKELETON_DIGRAPHS = (("kh", "k"), ("q", "k"), ("ph", "f"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("ck", "k"))
+_VOWELS = set("aeiouy")
+
+
+@lru_cache(maxsize=100_000)
+def skeleton_key(key: str) -> str:
+    """A vowel-free key of a normalized name, for transliteration variants ``VARIANTS`` lacks.
+
+    Each word: kh/q/ph/gh/dh/th/ck folded (k, k, f, g, d, t, k), a final "h" after a
+    vowel dropped, the first letter kept (a first vowel as "a"), the other vowels
+    and "w" dropped (Dawa = Daoua, Tawhid = Taouhid), doubled letters made single, and "a" added when the word ends in a vowel:
+    "hizbalah brigades" and "hezbollah brigades" -> "hzblh brgds"; "jihad beena" and
+    "jihad bina" -> "jhd bna"; "ansaru" -> "ansra" but "ansar" -> "ansr". Used by :mod:`andiwali.resolve` as a fallback, only
+    where one entity has the skeleton; it does not change ``normalize_name``.
+    """
+    out = []
+    for w in key.split():
+        if not w.isalpha():
+            out.append(w)
+            continue
+        for a, b in _SKELETON_DIGRAPHS:
+            w = w.replace(a, b)
+        if len(w) > 2 and w[-1] == "h" and w[-2] in _VOWELS:
+            w = w[:-1]  # Jemaah = Jemaa, Rumiyah = Rumiya
+        first = "a" if w[0] in _VOWELS else w[0]
+        body = "".join(c for c in w[1:] if c not in _VOWELS and c != "w")  # w as a vowel: Dawa = Daoua
+        last = "a" if len(w) > 1 and (w[-1] in _VOWELS or w[-1] == "w") else ""  # Ansaru is not Ansar
+        out.append(re.sub(r"(.)\1+", r"\1", first + body) + last)
+    return " ".join(out)
+
+
+def dotted_acronym_key(name: str) -> str | None:
+    """Single letters written apart, in any case: "a.q.a.p.", "A Q A P", "i.s.k.p" -> "aqap"; else None."""
+    parts = [p for p in re.split(r"[.\s\-]+", name.strip()) if p]
+    if len(parts) < 2 or not all(len(p) == 1 and p.isalpha() for p in parts):
+        return None
+    if "." not in name and not name.isupper():  # "a b c" in lower case without dots: too weak a signal
+        return None
+    return fold("".join(parts)) or None
 
 
 def is_acronym(name: str) -> bool:

@@ -9,10 +9,17 @@ judgement undone; the judgement row stays. Every change is in the audit table.
 
 Repository functions taking a :class:`~andiwali.store.kb.KnowledgeBase`; the
 ``judgements`` table is created by migration 1.
+
+A discovered entity (status ``candidate``) is accepted by :func:`promote`: a
+judgement ``accept`` (``a_id == b_id``, with who, when and why) and the entity's
+status set to ``curated``, optionally with a corrected kind and extra aliases;
+:func:`unpromote` (or :func:`undo` of the judgement) restores the candidate as it
+was. The curated reference data (``andiwali/model/data``) is never written.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +27,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from andiwali.errors import StoreError
+from andiwali.model.names import is_acronym, normalize_name
 from andiwali.store.kb import KnowledgeBase, now
 
 JUDGEMENTS = ("same", "not_same", "unsure")
+ACCEPT = "accept"  # a discovered candidate entity accepted by an analyst (see promote)
 
 
 @dataclass
@@ -73,7 +82,7 @@ def canonical_id(kb: KnowledgeBase, entity_id: str) -> str:
 
 
 def _record(conn: Connection, kb: KnowledgeBase, a: str, b: str, judgement: str, actor: str, reason: str | None) -> int:
-    if judgement not in JUDGEMENTS:
+    if judgement not in JUDGEMENTS + (ACCEPT,):
         raise StoreError(f"judgement must be one of {JUDGEMENTS}, got {judgement!r}")
     ts = now()
     conn.execute(
@@ -142,6 +151,8 @@ def _undo(conn: Connection, kb: KnowledgeBase, j: Judgement, actor: str, reason:
             {"a": j.a_id, "b": j.b_id},
         )
         kb._audit(conn, actor, "unmerge", "entity", j.a_id, {"merged_into": j.b_id}, {"merged_into": None, "reason": reason})
+    elif j.judgement == ACCEPT:
+        _undo_promote(conn, kb, j, actor, reason)
 
 
 def unmerge(kb: KnowledgeBase, entity_id: str, *, actor: str = "analyst", reason: str | None = None) -> Judgement:
@@ -196,3 +207,80 @@ def judged_not_same(kb: KnowledgeBase, a_id: str, b_id: str) -> bool:
                  "((a_id = :a AND b_id = :b) OR (a_id = :b AND b_id = :a))"),
             {"a": a_id, "b": b_id},
         ).first() is not None
+
+
+# ---- accepting discovered entities ----------------------------------------------------
+
+
+def promote(kb: KnowledgeBase, entity_id: str, *, actor: str = "analyst", reason: str | None = None,
+            kind: str | None = None, aliases: list[str] | tuple[str, ...] = ()) -> Judgement:
+    """Accept a discovered candidate entity: status ``curated``, a judgement ``accept`` in the ledger.
+
+    ``kind`` corrects its kind; ``aliases`` are added with the source ``analyst NAME``. Reversible with
+    :func:`unpromote` (the judgement stays, marked undone). Only the knowledge base changes.
+    """
+    from andiwali.model.ontology import ontology
+
+    if kind is not None and kind not in ontology().entity_kinds:
+        raise StoreError(f"kind must be one of {sorted(ontology().entity_kinds)}, got {kind!r}")
+    with kb.transaction() as conn:
+        row = conn.execute(text("SELECT id, kind, name, status, merged_into FROM entities WHERE id = :id"),
+                           {"id": entity_id}).mappings().first()
+        if row is None:
+            raise StoreError(f"no entity {entity_id}", code="E304")
+        if row["status"] != "candidate":
+            raise StoreError(f"{row['name']} is not a candidate entity (status {row['status']})", code="E303")
+        if row["merged_into"]:
+            raise StoreError(f"{row['name']} is merged into {row['merged_into']}: unmerge it first", code="E303")
+        jid = _record(conn, kb, entity_id, entity_id, ACCEPT, actor, reason)
+        new_kind = kind or row["kind"]
+        res = conn.execute(
+            text("UPDATE entities SET status = 'curated', kind = :k, version = version + 1 "
+                 "WHERE id = :id AND status = 'candidate'"), {"id": entity_id, "k": new_kind})
+        if res.rowcount != 1:
+            raise StoreError(f"{row['name']} was changed concurrently", code="E303")
+        added = []
+        for name in dict.fromkeys(a.strip() for a in aliases if a and a.strip()):
+            r = conn.execute(
+                text("INSERT INTO aliases (entity_id, name, norm, lang, script, source, acronym, ambiguous) "
+                     "VALUES (:e, :n, :norm, NULL, NULL, :src, :acr, 0) ON CONFLICT (entity_id, name) DO NOTHING"),
+                {"e": entity_id, "n": name, "norm": normalize_name(name), "src": f"analyst {actor}",
+                 "acr": int(is_acronym(name))})
+            if r.rowcount:
+                added.append(name)
+        kb._audit(conn, actor, "promote", "entity", entity_id, {"status": "candidate", "kind": row["kind"]},
+                  {"status": "curated", "kind": new_kind, "aliases_added": added, "judgement": jid, "reason": reason})
+        return _row(conn.execute(text("SELECT * FROM judgements WHERE id = :id"), {"id": jid}).mappings().one())
+
+
+def _undo_promote(conn: Connection, kb: KnowledgeBase, j: Judgement, actor: str, reason: str | None) -> None:
+    before, after = {"status": "candidate", "kind": None}, {"aliases_added": []}
+    for r in conn.execute(text("SELECT before, after FROM audit WHERE action = 'promote' AND object_id = :e ORDER BY id DESC"),
+                          {"e": j.a_id}).mappings().all():
+        a = json.loads(r["after"]) if isinstance(r["after"], str) else (r["after"] or {})
+        if a.get("judgement") == j.id:
+            before = json.loads(r["before"]) if isinstance(r["before"], str) else (r["before"] or before)
+            after = a
+            break
+    conn.execute(text("UPDATE entities SET status = 'candidate', kind = COALESCE(:k, kind), version = version + 1 "
+                      "WHERE id = :id"), {"id": j.a_id, "k": before.get("kind")})
+    for name in after.get("aliases_added") or []:
+        conn.execute(text("DELETE FROM aliases WHERE entity_id = :e AND name = :n"), {"e": j.a_id, "n": name})
+    kb._audit(conn, actor, "unpromote", "entity", j.a_id, {"status": "curated"},
+              {"status": "candidate", "kind": before.get("kind"), "aliases_removed": after.get("aliases_added") or [],
+               "reason": reason})
+
+
+def unpromote(kb: KnowledgeBase, entity_id: str, *, actor: str = "analyst", reason: str | None = None) -> Judgement:
+    """Undo the promotion of ``entity_id``: a candidate again, its kind and aliases as before."""
+    with kb.transaction() as conn:
+        ent = _entity_row(conn, entity_id)
+        row = conn.execute(
+            text("SELECT * FROM judgements WHERE a_id = :a AND judgement = :j AND undone_at IS NULL ORDER BY id DESC"),
+            {"a": entity_id, "j": ACCEPT},
+        ).mappings().first()
+        if row is None:
+            raise StoreError(f"{ent['name']} was not promoted", code="E304")
+        j = _row(row)
+        _undo(conn, kb, j, actor, reason)
+        return _row(conn.execute(text("SELECT * FROM judgements WHERE id = :id"), {"id": j.id}).mappings().one())
