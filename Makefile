@@ -42,6 +42,9 @@ fuzz: setup
 
 bench: setup
 	$(PY) bench/extract.py
+	$(PY) bench/tie_sentences.py
+	$(PY) bench/resolve_variants.py
+	$(PY) bench/discovery.py
 	$(PY) bench/ingest.py
 	$(PY) bench/analysis.py
 	$(PY) bench/pipeline.py

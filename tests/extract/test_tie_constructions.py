@@ -51,6 +51,24 @@ def claims(text: str, parser: bool = False, min_confidence: float = 0.0) -> set[
     # "X and Y formed Z" (two or more groups) is a merger into Z
     ("Ahrar al-Sham and Jaysh al-Islam formed the Islamic Front in 2013.",
      {("Ahrar al-Sham", "merged_into", "Islamic Front", "asserted"), ("Army of Islam", "merged_into", "Islamic Front", "asserted")}),
+    # "combined with Y to form Z": both merge into Z; "combined with Y" alone is cooperation
+    ("Al-Mulathamun combined with MUJAO to form al-Mourabitoun.",
+     {("al-Mulathamun Battalion", "merged_into", "al-Mourabitoun", "asserted"),
+      ("Movement for Unity and Jihad in West Africa", "merged_into", "al-Mourabitoun", "asserted")}),
+    ("Lashkar-e-Tayyiba has combined with Jaish-e-Mohammed to mount attacks.",
+     {("Lashkar-e-Taiba", "allied_with", "Jaish-e-Mohammed", "asserted")}),
+    # splinters: "grew out of", "founded by former X commanders"
+    ("Jund al-Aqsa grew out of Jabhat al-Nusra.", {("Jund al-Aqsa", "splinter_of", "al-Nusrah Front", "asserted")}),
+    ("Hurras al-Din was founded by former Jabhat al-Nusra commanders.",
+     {("Hurras al-Din", "splinter_of", "al-Nusrah Front", "asserted")}),
+    # "considers Y an enemy", "regards Y as an ally"
+    ("Al-Shabaab considers the Islamic State an enemy.", {("al-Shabaab", "rival_of", "Islamic State", "asserted")}),
+    ("The Taliban regard al-Qaeda as an ally.", {("Taliban", "allied_with", "al-Qaeda", "asserted")}),
+    # two verb phrases sharing the object; a list introduced by "including"
+    ("The TTP has ties to and draws guidance from al-Qaeda.",
+     {("Tehrik-e-Taliban Pakistan", "allied_with", "al-Qaeda", "asserted")}),
+    ("Hurras al-Din maintains cooperative relationships with several groups in Syria, including Ansar al-Tawhid.",
+     {("Hurras al-Din", "allied_with", "Ansar al-Tawhid", "asserted")}),
 ])
 def test_construction(text, expected):
     got = claims(text)
@@ -72,6 +90,18 @@ def test_not_a_tie(text, absent):
         assert not any(absent in (s, p, o) for s, p, o, _ in got), got
 
 
+def test_profile_clauses_without_a_subject_are_about_the_profiles_group():
+    text = ("ORGANIZATION: Zed Jamaat\nhistory – originally a faction of Ansar al-Dine; formed in 2017 when Ansar al-Dine and "
+            "al-Mourabitoun agreed to work together; broke away from Ansar al-Dine in 2019 and joined Jabhat al-Nusra; "
+            "since 2020, it has claimed attacks against targets abroad, including in Niger and Mali\n")
+    got = claims(text)
+    for c in [("Zed Jamaat", "branch_of", "Ansar al-Dine", "asserted"), ("Ansar al-Dine", "merged_into", "Zed Jamaat", "asserted"),
+              ("al-Mourabitoun", "merged_into", "Zed Jamaat", "asserted"), ("Zed Jamaat", "splinter_of", "Ansar al-Dine", "asserted"),
+              ("Zed Jamaat", "merged_into", "al-Nusrah Front", "asserted"), ("Zed Jamaat", "attacks", "Niger", "asserted"),
+              ("Zed Jamaat", "attacks", "Mali", "asserted")]:
+        assert c in got, (c, got)
+
+
 def test_profile_leadership_line_names_the_leader():
     text = "ORGANIZATION: Foo Liberation Front (FLF)\nleadership and organization – Abu Bakr al-Baghdadi (aka Abu Dua); has a shura council\n"
     assert ("Abu Bakr al-Baghdadi", "leads", "Foo Liberation Front", "asserted") in claims(text)
@@ -84,7 +114,7 @@ def test_tagger_proposes_unknown_organizations_with_the_parser():
 
 
 def test_scores_on_the_sentence_sets():
-    """Measured floors (not targets): F1 0.866 on the sentences the rules were written from, 0.747 on the
+    """Measured floors (not targets): F1 0.868 on the sentences the rules were written from, 0.747 on the
     test sentences never used to write rules or calibrate (2026-11-22); a drop means a regression."""
     dev = score_sentences(ROOT / "tests" / "extract" / "fixtures" / "tie_sentences.jsonl")
     test = score_sentences(ROOT / "tests" / "gold" / "sentences" / "test.jsonl")

@@ -156,13 +156,17 @@ def word_key(word: str) -> str:
 def iter_words(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
     """Words of ``text`` with their offsets; a possessive 's is cut off the word."""
     out = []
+    append = out.append
+    poss = _POSS_RE.match
     for m in WORD_RE.finditer(text):
-        w, s, e = m.group(0), m.start(), m.end()
-        pm = _POSS_RE.match(w)
-        if pm and len(pm.group(1)) > 1:
-            w = pm.group(1)
-            e = s + len(w)
-        out.append((w, s + offset, e + offset))
+        s, e = m.span()
+        w = text[s:e]
+        if "s" in w[-1:] or "S" in w[-1:]:  # only a word ending in s can carry a possessive 's
+            pm = poss(w)
+            if pm and len(pm.group(1)) > 1:
+                w = pm.group(1)
+                e = s + len(w)
+        append((w, s + offset, e + offset))
     return out
 
 
@@ -229,7 +233,10 @@ class Words:
     @classmethod
     def of(cls, text: str) -> Words:
         ws = iter_words(text)
-        return cls([w for w, _, _ in ws], [word_key(w) for w, _, _ in ws], [s for _, s, _ in ws], [e for _, _, e in ws])
+        raw = [w for w, _, _ in ws]
+        cache = _KEY_CACHE
+        keys = [cache.get(w) or word_key(w) for w in raw]  # the cache first: most words repeat
+        return cls(raw, keys, [s for _, s, _ in ws], [e for _, _, e in ws])
 
 
 def match_gazetteer(text: str, words: Words, idx: NameIndex, extra: NameIndex | None = None) -> list[tuple[Mention, bool]]:
@@ -352,9 +359,14 @@ def _is_cap(w: str) -> bool:
 def capitalized_runs(text: str, words: Words) -> list[tuple[int, int]]:
     """Runs of capitalized words (with name connectors inside) as (first word, last word) indices."""
     runs = []
-    i, n = 0, len(words.raw)
+    raw = words.raw
+    i, n = 0, len(raw)
     while i < n:
-        w = words.raw[i]
+        w = raw[i]
+        c0 = w[:1]
+        if c0.islower() and c0 not in ("a", "e") or c0.isdigit():
+            i += 1  # the common case: a lower-case word that is not "al"/"el" starts no run
+            continue
         lw = w.lower()
         starts_run = _is_cap(w) and lw not in _RUN_STOP
         if not starts_run and lw in ("al", "el") and i + 1 < n and _is_cap(words.raw[i + 1]):

@@ -96,6 +96,12 @@ COMPOUND_HEADS = frozenset(
     "affiliate affiliates branch branches members member fighters leader leaders allies ally militants commanders "
     "operatives cells units wing wings forces officials supporters".split()
 )
+NP_START = frozenset(
+    "a an the its one of originally formerly initially previously once now currently reportedly later then "
+    "also still former main major key".split()
+)
+
+
 ROLE_NOUNS = frozenset("leader emir amir chief founder commander head spokesman deputy ideologue".split())
 EVENT_PREDICATES = frozenset({"attacks", "endorses", "denounces"})
 MUTUAL_INTRANSITIVE = frozenset({"fights", "allied_with", "rival_of", "negotiates_with", "trades_with"})
@@ -526,7 +532,12 @@ def _topic_subject(sent: Sentence, pos: int, floor: int, kinds) -> Mention | Non
         w = sent.lowers[k]
         if w in (";", "–", "—", ":"):
             break
-        if sent.mention_at[k] >= 0:
+        mi = sent.mention_at[k]
+        if mi >= 0:
+            a = sent.mrange[mi][0]
+            if a > 0 and sent.lowers[a - 1] in PREPS and sent.lowers[a - 1] != "by":
+                k = a - 2  # "broke away from X in 2013 and joined Y": X sits in a prepositional phrase
+                continue
             return None
         if w in BLOCKERS and w not in ("it", "they"):
             return None  # "; it was responsible for ...": a clause-initial pronoun in a profile is the group
@@ -1253,6 +1264,15 @@ class RuleEngine:
                 if sent.lowers[i] in ("a", "an", "the"):
                     predicative = i > 0 and sent.lowers[i - 1] in COPULA
                     break
+        if not referents and not predicative:
+            # a profile's noun phrase: "history – originally a faction of X": the profile's group
+            cs = sent.clause_start(tm.start, floor)
+            if cs > 0 and sent.lowers[cs - 1] in ("–", "—", ";", ":") and all(
+                    w in NP_START for w in sent.lowers[cs : (min(tm.start, sent.mrange[min(partner)][0]) if partner and isinstance(partner[0], int) else tm.start)]):
+                top = _topic_subject(sent, tm.start, floor, sk)
+                if top is not None and (not partner or not isinstance(partner[0], int)
+                                        or top.entity_ids != sent.mentions[partner[0]].entity_ids):
+                    referents = [top]
         if not referents and predicative:
             top = _topic_subject(sent, tm.start if not partner else min(tm.start, sent.mrange[min(partner)][0]) if isinstance(partner[0], int) else tm.start, floor, sk)
             if top is not None and (not partner or top.entity_ids != (partner[0] if isinstance(partner[0], Mention) else sent.mentions[partner[0]]).entity_ids):
