@@ -17,6 +17,8 @@ from collections import defaultdict
 
 import networkx as nx
 
+from andiwali.analysis.graph import no_gc
+
 IGRAPH_FROM = 2000
 EXACT_BETWEENNESS_MAX = 5000  # analyses that only rank (diff, what-if) sample above this many nodes
 SAMPLE_K = 500
@@ -27,16 +29,19 @@ def auto_k(n: int) -> int | None:
     return None if n <= EXACT_BETWEENNESS_MAX else SAMPLE_K
 
 
+@no_gc
 def to_igraph(D: nx.DiGraph, weight: str = "weight"):
     """A networkx DiGraph -> (igraph.Graph, node list) with the same node order."""
     import igraph as ig
 
     nodes = list(D.nodes())
     index = {n: i for i, n in enumerate(nodes)}
-    g = ig.Graph(n=len(nodes), directed=D.is_directed())
-    edges = [(index[u], index[v]) for u, v in D.edges()]
-    g.add_edges(edges)
-    g.es["weight"] = [float(d.get(weight, 1.0)) for _u, _v, d in D.edges(data=True)]
+    edges, weights = [], []
+    for u, v, d in D.edges(data=True):
+        edges.append((index[u], index[v]))
+        weights.append(float(d.get(weight, 1.0)))
+    g = ig.Graph(n=len(nodes), edges=edges, directed=D.is_directed())
+    g.es["weight"] = weights
     return g, nodes
 
 
@@ -48,12 +53,13 @@ def _use_igraph(backend: str, n: int) -> bool:
     return n >= IGRAPH_FROM
 
 
+@no_gc
 def betweenness(G: nx.MultiDiGraph | nx.DiGraph, *, backend: str = "auto", k: int | None = None,
                 seed: int = 0) -> dict[str, float]:
     """Normalized directed betweenness, unweighted (networkx's definition)."""
     from andiwali.analysis.graph import simple_digraph
 
-    D = simple_digraph(G) if G.is_multigraph() else G
+    D = simple_digraph(G, claims=False) if G.is_multigraph() else G
     n = D.number_of_nodes()
     if n == 0:
         return {}
@@ -73,11 +79,12 @@ def betweenness(G: nx.MultiDiGraph | nx.DiGraph, *, backend: str = "auto", k: in
     return {nodes[i]: raw[i] * scale for i in range(n)}
 
 
+@no_gc
 def pagerank(G: nx.MultiDiGraph | nx.DiGraph, *, backend: str = "auto", alpha: float = 0.85,
              weight: str | None = "weight") -> dict[str, float]:
     from andiwali.analysis.graph import simple_digraph
 
-    D = simple_digraph(G) if G.is_multigraph() else G
+    D = simple_digraph(G, claims=False) if G.is_multigraph() else G
     n = D.number_of_nodes()
     if n == 0:
         return {}
@@ -88,14 +95,27 @@ def pagerank(G: nx.MultiDiGraph | nx.DiGraph, *, backend: str = "auto", alpha: f
     return dict(zip(nodes, pr, strict=True))
 
 
-def core_numbers(G) -> dict[str, int]:
+@no_gc
+def core_numbers(G, *, backend: str = "auto") -> dict[str, int]:
+    """k-core numbers on the undirected graph without self-loops (igraph's ``coreness`` from IGRAPH_FROM nodes
+    with backend="auto": the same integers)."""
     from andiwali.analysis.graph import undirected
 
+    if _use_igraph(backend, G.number_of_nodes()) and G.number_of_nodes():
+        import igraph as ig
+
+        nodes = list(G.nodes())
+        index = {n: i for i, n in enumerate(nodes)}
+        pairs = {(index[u], index[v]) if index[u] < index[v] else (index[v], index[u])
+                 for u, v in G.edges() if u != v}
+        g = ig.Graph(n=len(nodes), edges=list(pairs), directed=False)
+        return dict(zip(nodes, g.coreness(mode="all"), strict=True))
     U = undirected(G) if G.is_directed() else G.copy()
     U.remove_edges_from(list(nx.selfloop_edges(U)))
     return nx.core_number(U)
 
 
+@no_gc
 def degree_by_layer(G: nx.MultiDiGraph) -> dict[str, dict[str, dict[str, int]]]:
     """node -> layer -> {"in": n, "out": n} (ties, not claims; a symmetric tie counts in and out)."""
     out: dict[str, dict[str, dict[str, int]]] = {n: {} for n in G.nodes()}
@@ -106,14 +126,18 @@ def degree_by_layer(G: nx.MultiDiGraph) -> dict[str, dict[str, dict[str, int]]]:
     return out
 
 
+@no_gc
 def centrality(G: nx.MultiDiGraph, *, backend: str = "auto", k: int | None = None, seed: int = 0,
                top: int | None = None) -> list[dict]:
     """One row per node: id, name, kind, betweenness, pagerank, in/out degree (all layers and per layer), core.
 
     Sorted by betweenness, then PageRank, then name.
     """
-    bc = betweenness(G, backend=backend, k=k, seed=seed)
-    pr = pagerank(G, backend=backend)
+    from andiwali.analysis.graph import simple_digraph
+
+    D = simple_digraph(G, claims=False) if G.is_multigraph() else G  # once for both
+    bc = betweenness(D, backend=backend, k=k, seed=seed)
+    pr = pagerank(D, backend=backend)
     core = core_numbers(G)
     layers = degree_by_layer(G)
     totals: dict[str, dict[str, int]] = defaultdict(lambda: {"in": 0, "out": 0})

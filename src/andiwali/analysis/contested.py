@@ -10,14 +10,24 @@ listed with ``time_known: false`` (it may or may not overlap).
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
 
 from andiwali.analysis.data import Dataset
-from andiwali.analysis.graph import _resolver, status_ok
+from andiwali.analysis.graph import _resolver, no_gc, status_ok
 from andiwali.analysis.timeutil import claim_interval, intersection, overlaps, show, window
 from andiwali.model.ontology import ontology
 
 
+def _may_match(c, groups, resolve, preds) -> bool:
+    """Whether an asserted claim's triple is one of the negated ones (before the other filters)."""
+    s, o = resolve(c.subject), resolve(c.object)
+    pred = preds.get(c.predicate)
+    if pred is not None and pred.symmetric and o < s:
+        s, o = o, s
+    return (s, c.predicate, o) in groups
+
+
+@no_gc
 def contested(data: Dataset, *, status: str = "all", min_confidence: float | None = None, at: str | None = None,
               date_from: str | None = None, date_to: str | None = None, layers=None) -> list[dict]:
     """Every contradicting (asserted, negated) pair, each claim with its quote, source and grade."""
@@ -28,22 +38,38 @@ def contested(data: Dataset, *, status: str = "all", min_confidence: float | Non
     win = window(at, date_from, date_to)
     layer_set = set(parse_layers(layers, tuple(onto.layers)))
     resolve = _resolver(data.entities)
-    groups: dict[tuple, dict[str, list]] = defaultdict(lambda: {"asserted": [], "negated": []})
-    for c in data.claims:
+    preds = onto.predicates
+
+    def entry(c):
+        """(key, interval) of a claim that counts, else None."""
         if c.status not in keep or c.modality == "hypothetical":
-            continue
+            return None
         if min_confidence is not None and c.confidence < min_confidence:
-            continue
-        pred = onto.predicates.get(c.predicate)
+            return None
+        pred = preds.get(c.predicate)
         if pred is None or pred.layer not in layer_set:
-            continue
+            return None
         iv, _und = claim_interval(c.valid_from, c.valid_to, c.reported_at)
         if win is not None and iv is not None and not overlaps(iv, win):
-            continue
+            return None
         s, o = resolve(c.subject), resolve(c.object)
         if pred.symmetric and o < s:
             s, o = o, s
-        groups[(s, c.predicate, o)][c.polarity if c.polarity == "negated" else "asserted"].append((c, iv))
+        return (s, c.predicate, o), iv
+
+    # two passes: the negated claims first (few), then only the asserted claims of their triples
+    groups: dict[tuple, dict[str, list]] = {}
+    for c in data.claims:
+        if c.polarity == "negated":
+            e = entry(c)
+            if e is not None:
+                groups.setdefault(e[0], {"asserted": [], "negated": []})["negated"].append((c, e[1]))
+    if groups:
+        for c in data.claims:
+            if c.polarity != "negated" and _may_match(c, groups, resolve, preds):
+                e = entry(c)
+                if e is not None and e[0] in groups:
+                    groups[e[0]]["asserted"].append((c, e[1]))
     out = []
     both = [g for g in groups.values() if g["asserted"] and g["negated"]]
     data.prefetch(c.id for g in both for side in ("asserted", "negated") for c, _iv in g[side])
@@ -70,6 +96,7 @@ def contested(data: Dataset, *, status: str = "all", min_confidence: float | Non
     return out
 
 
+@no_gc
 def strongest(G, data: Dataset | None = None, *, top: int = 20) -> list[dict]:
     """The ties with the highest strength (mirrors of symmetric ties once), with a quote each."""
     rows = []
@@ -77,7 +104,12 @@ def strongest(G, data: Dataset | None = None, *, top: int = 20) -> list[dict]:
         if d.get("mirror"):
             continue
         rows.append((u, v, d))
-    rows.sort(key=lambda t: (-t[2]["strength"], -t[2]["n_reports"], G.nodes[t[0]].get("name", ""), t[2]["predicate"]))
+    # heapq.nsmallest(top, ...) == sorted(...)[:top], without sorting every tie of a large graph
+    nodes = G.nodes
+    def order(t):
+        return -t[2]["strength"], -t[2]["n_reports"], nodes[t[0]].get("name", ""), t[2]["predicate"]
+
+    rows = sorted(rows, key=order) if top is None else heapq.nsmallest(top, rows, key=order)
     out = []
     if data is not None:
         data.prefetch(cid for _u, _v, d in rows[:top] if d.get("quote") is None for cid in d["claims"][:3])
@@ -105,6 +137,7 @@ def strongest(G, data: Dataset | None = None, *, top: int = 20) -> list[dict]:
     return out
 
 
+@no_gc
 def strongest_ties(kb, n: int = 10) -> list[dict]:
     """The strongest ties of a knowledge base that have a quote (for ``andiwali summary``): every layer and
     kind, each with ``documents`` (independent reports), ``claims`` (count) and ``quote`` (a string)."""

@@ -31,6 +31,7 @@ Pass ``layers="all"`` (or a list) and ``actors_only=False`` for other views.
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -170,6 +171,18 @@ def paused_gc():
             gc.enable()
 
 
+def no_gc(fn):
+    """Run ``fn`` with the cyclic collector paused (see ``paused_gc``): on a large graph every pass of the
+    collector walks millions of live objects, which can cost more than the analysis itself."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kw):
+        with paused_gc():
+            return fn(*args, **kw)
+
+    return wrapper
+
+
 def build_graph(
     claims: Iterable[Claim | ClaimRecord],
     entities: Iterable[Entity | EntityInfo] | Mapping[str, Entity | EntityInfo],
@@ -194,161 +207,231 @@ def build_graph(
 
 def _build_graph(claims, entities, *, at, date_from, date_to, layers, min_confidence, status, actors_only,
                  doc_grades, predicates, keep_isolates) -> nx.MultiDiGraph:
-    onto = ontology()
-    ents = entities if isinstance(entities, dict) and all(isinstance(v, EntityInfo) for v in entities.values()) \
-        else entity_map(entities)
-    resolve = _resolver(ents)
-    win = window(at, date_from, date_to)
-    layer_set = set(parse_layers(layers))
-    preds = {p.name: p for p in onto.predicates.values() if p.layer in layer_set}
-    if predicates is not None:
-        wanted = set(predicates)
-        preds = {k: v for k, v in preds.items() if k in wanted}
-    keep_status = status_ok(status)
-    docs = doc_grades or {}
-    stats = {"seen": 0, "used": 0, "negated": 0, "outside_window": 0, "timeless": 0, "filtered": 0}
+    view = _View(entities, at=at, date_from=date_from, date_to=date_to, layers=layers,
+                 min_confidence=min_confidence, status=status, actors_only=actors_only, doc_grades=doc_grades,
+                 predicates=predicates)
+    ties, negs, stats = view.aggregate(claims)
+    return view.assemble(ties, negs, stats, keep_isolates)
 
-    doc_cache: dict[str, tuple] = {}  # doc id -> (report key, grade factor, grade, source)
-    modality_factor, attributed_factor = st.MODALITY, st.ATTRIBUTED
-    ties: dict[tuple[str, str, str], _Tie] = {}
-    negs: dict[tuple[str, str, str], list] = {}
 
-    def kind_ok(eid: str) -> bool:
-        if not actors_only:
+class _View:
+    """The settings of one graph view: which claims count (``passes``), their ties (``aggregate``), the graph
+    (``assemble``). ``snapshots`` uses the parts to filter the claims once for many windows."""
+
+    def __init__(self, entities, *, at=None, date_from=None, date_to=None, layers=None, min_confidence=None,
+                 status="all", actors_only=True, doc_grades=None, predicates=None) -> None:
+        onto = ontology()
+        self.ents = ents = entities if isinstance(entities, dict) and all(
+            isinstance(v, EntityInfo) for v in entities.values()) else entity_map(entities)
+        self.resolve = _resolver(ents)
+        self.win = window(at, date_from, date_to)
+        self.layer_set = set(parse_layers(layers))
+        preds = {p.name: p for p in onto.predicates.values() if p.layer in self.layer_set}
+        if predicates is not None:
+            wanted = set(predicates)
+            preds = {k: v for k, v in preds.items() if k in wanted}
+        self.preds = preds
+        self.keep_status = status_ok(status)
+        self.status = status
+        self.min_confidence = min_confidence
+        self.actors_only = actors_only
+        self.docs = doc_grades or {}
+        self.doc_cache: dict[str, tuple] = {}  # doc id -> (report key, grade factor, grade, source)
+
+    def actor_ids(self) -> frozenset[str]:
+        ids = getattr(self, "_actor_ids", None)
+        if ids is None:
+            ids = self._actor_ids = frozenset(e for e, info in self.ents.items() if info.kind in ACTOR_KINDS)
+        return ids
+
+    def kind_ok(self, eid: str) -> bool:
+        if not self.actors_only:
             return True
-        info = ents.get(eid)
+        info = self.ents.get(eid)
         return info is not None and info.kind in ACTOR_KINDS
 
-    for raw in claims:
-        c = raw if isinstance(raw, ClaimRecord) else as_claim_record(raw)
-        stats["seen"] += 1
-        if c.predicate not in preds or c.status not in keep_status or c.modality == "hypothetical":
-            stats["filtered"] += 1
-            continue
-        if min_confidence is not None and c.confidence < min_confidence:
-            stats["filtered"] += 1
-            continue
-        s, o = resolve(c.subject), resolve(c.object)
-        if not (kind_ok(s) and kind_ok(o)):
-            stats["filtered"] += 1
-            continue
-        iv, undated = claim_interval(c.valid_from, c.valid_to, c.reported_at)
-        if win is not None:
-            if iv is None:
-                stats["timeless"] += 1
-                continue
-            if not overlaps(iv, win):
-                stats["outside_window"] += 1
-                continue
-        key = (s, c.predicate, o)
-        if c.polarity != "asserted":
-            stats["negated"] += 1
-            negs.setdefault(key, []).append((c.id, iv))
-            continue
-        stats["used"] += 1
-        t = ties.get(key)
-        if t is None:
-            t = ties[key] = _Tie()
-        t.claims.append(c.id)
-        t.intervals.append(iv)
-        if c.confidence > t.conf:
-            t.conf = c.confidence
-        if undated:
-            t.n_undated += 1
-        if c.attributed_to:
-            t.n_attributed += 1
-        vf = "" if undated else (c.valid_from or "")
-        vt = "" if undated else (c.valid_to or "")
-        if undated and c.reported_at:
-            vf = vt = c.reported_at
-        t.vf = vf if t.vf is None else min(t.vf, vf, key=date_start)
-        t.vt = vt if t.vt is None else ("" if "" in (t.vt, vt) else max(t.vt, vt, key=date_end))
-        cf = c.confidence * modality_factor.get(c.modality, 1.0) * (attributed_factor if c.attributed_to else 1.0)
-        if c.doc_ids:
-            for d in c.doc_ids:
-                dinfo = doc_cache.get(d)
-                if dinfo is None:
-                    info = docs.get(d)
-                    if info is None:
-                        grade = st.NO_DOCUMENT_GRADE
-                        dinfo = ("doc:" + d, st.grade_factor(*grade), grade[0] + grade[1], None)
-                    else:
-                        dinfo = (info.key or "doc:" + d, st.grade_factor(info.reliability, info.credibility),
-                                 info.reliability + info.credibility, info.source)
-                    doc_cache[d] = dinfo
-                rk, gf, gs, src = dinfo
-                w = cf * gf
-                if w > t.reports.get(rk, -1.0):
-                    t.reports[rk] = w
-                t.grades.add(gs)
-                if src:
-                    t.sources.add(src)
-        else:
+    def passes(self, c: ClaimRecord) -> bool:
+        """Whether an asserted claim counts in this view whatever the window (status, predicate, modality,
+        confidence, kinds)."""
+        if c.predicate not in self.preds or c.status not in self.keep_status or c.modality == "hypothetical":
+            return False
+        if self.min_confidence is not None and c.confidence < self.min_confidence:
+            return False
+        if not self.actors_only:
+            return True
+        actors = self.actor_ids()
+        return self.resolve(c.subject) in actors and self.resolve(c.object) in actors
+
+    def report_weights(self, c: ClaimRecord) -> tuple[tuple[str, float], ...]:
+        """(report key, weight) for each of an asserted claim's documents, as ``aggregate`` counts them."""
+        cf = c.confidence * st.MODALITY.get(c.modality, 1.0) * (st.ATTRIBUTED if c.attributed_to else 1.0)
+        if not c.doc_ids:
             grade = st.REFERENCE_GRADE if c.extractor == "reference" else st.NO_DOCUMENT_GRADE
-            t.reports["claim:" + c.id] = cf * st.grade_factor(*grade)
-            t.grades.add(grade[0] + grade[1])
-            t.sources.add(c.extractor if c.extractor in ("reference", "human") else "no document")
-        if t.quote is None and c.quotes:
-            t.quote = c.quotes[0]
+            return (("claim:" + c.id, cf * st.grade_factor(*grade)),)
+        out = []
+        for d in c.doc_ids:
+            dinfo = self.doc_cache.get(d)
+            if dinfo is None:
+                info = self.docs.get(d)
+                if info is None:
+                    grade = st.NO_DOCUMENT_GRADE
+                    dinfo = ("doc:" + d, st.grade_factor(*grade), grade[0] + grade[1], None)
+                else:
+                    dinfo = (info.key or "doc:" + d, st.grade_factor(info.reliability, info.credibility),
+                             info.reliability + info.credibility, info.source)
+                self.doc_cache[d] = dinfo
+            out.append((dinfo[0], cf * dinfo[1]))
+        return tuple(out)
 
-    G = nx.MultiDiGraph()
-    G.graph.update({
-        "layers": ",".join(sorted(layer_set)),
-        "window_from": (win[0] if win else ""),
-        "window_to": (win[1] if win and win[1] != OPEN_END else ""),
-        "status": status,
-        "min_confidence": -1.0 if min_confidence is None else float(min_confidence),
-        "actors_only": actors_only,
-        "claims_seen": stats["seen"],
-        "claims_used": stats["used"],
-        "claims_negated": stats["negated"],
-        "claims_outside_window": stats["outside_window"],
-        "claims_timeless_skipped": stats["timeless"],
-    })
-    for eid in keep_isolates:
-        eid = resolve(eid)
-        if kind_ok(eid):
-            G.add_node(eid, **node_attrs(eid, ents))
-    for (s, p, o), t in ties.items():
-        pred = preds[p]
-        for node in (s, o):
-            if node not in G:
-                G.add_node(node, **node_attrs(node, ents))
-        contested_by = []
-        for nid, niv in negs.get((s, p, o), ()):
-            if niv is None or any(iv is None or overlaps(iv, niv) for iv in t.intervals):
-                contested_by.append(nid)
-        strength = st.combine(t.reports.values())
-        attrs = {
-            "predicate": p,
-            "layer": pred.layer,
-            "sign": pred.sign,
-            "symmetric": pred.symmetric,
-            "mirror": False,
-            "claims": t.claims,
-            "n_claims": len(t.claims),
-            "strength": strength,
-            "weight": strength,
-            "confidence": t.conf,
-            "n_reports": len(t.reports),
-            "n_sources": len(t.sources),
-            "grades": " ".join(sorted(t.grades)),
-            "valid_from": t.vf or "",
-            "valid_to": t.vt or "",
-            "undated": t.n_undated == len(t.claims),
-            "n_undated": t.n_undated,
-            "n_attributed": t.n_attributed,
-            "contested": bool(contested_by),
-            "contested_by": contested_by,
-        }
-        if t.quote is not None:
-            attrs["quote_doc"], attrs["quote_start"], attrs["quote_end"], attrs["quote"] = t.quote
-        G.add_edge(s, o, key=p, **attrs)
-        if pred.symmetric and s != o:
-            G.add_edge(o, s, key=p, **(attrs | {"mirror": True}))
-    return G
+    def aggregate(self, claims) -> tuple[dict, dict, dict]:
+        """(ties, negated claims by triple, counts) over the claims."""
+        preds, keep_status, min_confidence = self.preds, self.keep_status, self.min_confidence
+        resolve, win, docs, doc_cache = self.resolve, self.win, self.docs, self.doc_cache
+        modality_factor, attributed_factor = st.MODALITY, st.ATTRIBUTED
+        ties: dict[tuple[str, str, str], _Tie] = {}
+        negs: dict[tuple[str, str, str], list] = {}
+        actors = self.actor_ids() if self.actors_only else None
+        seen = used = negated = outside = timeless = filtered = 0
+        for raw in claims:
+            c = raw if isinstance(raw, ClaimRecord) else as_claim_record(raw)
+            seen += 1
+            if c.predicate not in preds or c.status not in keep_status or c.modality == "hypothetical":
+                filtered += 1
+                continue
+            if min_confidence is not None and c.confidence < min_confidence:
+                filtered += 1
+                continue
+            s, o = resolve(c.subject), resolve(c.object)
+            if actors is not None and (s not in actors or o not in actors):
+                filtered += 1
+                continue
+            iv, undated = claim_interval(c.valid_from, c.valid_to, c.reported_at)
+            if win is not None:
+                if iv is None:
+                    timeless += 1
+                    continue
+                if not (iv[0] <= win[1] and win[0] <= iv[1]):
+                    outside += 1
+                    continue
+            key = (s, c.predicate, o)
+            if c.polarity != "asserted":
+                negated += 1
+                negs.setdefault(key, []).append((c.id, iv))
+                continue
+            used += 1
+            t = ties.get(key)
+            if t is None:
+                t = ties[key] = _Tie()
+            t.claims.append(c.id)
+            t.intervals.append(iv)
+            if c.confidence > t.conf:
+                t.conf = c.confidence
+            if undated:
+                t.n_undated += 1
+            if c.attributed_to:
+                t.n_attributed += 1
+            vf = "" if undated else (c.valid_from or "")
+            vt = "" if undated else (c.valid_to or "")
+            if undated and c.reported_at:
+                vf = vt = c.reported_at
+            t.vf = vf if t.vf is None else min(t.vf, vf, key=date_start)
+            t.vt = vt if t.vt is None else ("" if "" in (t.vt, vt) else max(t.vt, vt, key=date_end))
+            cf = c.confidence * modality_factor.get(c.modality, 1.0) * (attributed_factor if c.attributed_to else 1.0)
+            if c.doc_ids:
+                for d in c.doc_ids:
+                    dinfo = doc_cache.get(d)
+                    if dinfo is None:
+                        info = docs.get(d)
+                        if info is None:
+                            grade = st.NO_DOCUMENT_GRADE
+                            dinfo = ("doc:" + d, st.grade_factor(*grade), grade[0] + grade[1], None)
+                        else:
+                            dinfo = (info.key or "doc:" + d, st.grade_factor(info.reliability, info.credibility),
+                                     info.reliability + info.credibility, info.source)
+                        doc_cache[d] = dinfo
+                    rk, gf, gs, src = dinfo
+                    w = cf * gf
+                    if w > t.reports.get(rk, -1.0):
+                        t.reports[rk] = w
+                    t.grades.add(gs)
+                    if src:
+                        t.sources.add(src)
+            else:
+                grade = st.REFERENCE_GRADE if c.extractor == "reference" else st.NO_DOCUMENT_GRADE
+                t.reports["claim:" + c.id] = cf * st.grade_factor(*grade)
+                t.grades.add(grade[0] + grade[1])
+                t.sources.add(c.extractor if c.extractor in ("reference", "human") else "no document")
+            if t.quote is None and c.quotes:
+                t.quote = c.quotes[0]
+        stats = {"seen": seen, "used": used, "negated": negated, "outside_window": outside, "timeless": timeless,
+                 "filtered": filtered}
+        return ties, negs, stats
+
+    def assemble(self, ties: dict, negs: dict, stats: dict, keep_isolates: Iterable[str] = ()) -> nx.MultiDiGraph:
+        preds, layer_set, win, ents, resolve, kind_ok = (self.preds, self.layer_set, self.win, self.ents,
+                                                         self.resolve, self.kind_ok)
+        status, min_confidence, actors_only = self.status, self.min_confidence, self.actors_only
+        G = nx.MultiDiGraph()
+        G.graph.update({
+            "layers": ",".join(sorted(layer_set)),
+            "window_from": (win[0] if win else ""),
+            "window_to": (win[1] if win and win[1] != OPEN_END else ""),
+            "status": status,
+            "min_confidence": -1.0 if min_confidence is None else float(min_confidence),
+            "actors_only": actors_only,
+            "claims_seen": stats["seen"],
+            "claims_used": stats["used"],
+            "claims_negated": stats["negated"],
+            "claims_outside_window": stats["outside_window"],
+            "claims_timeless_skipped": stats["timeless"],
+        })
+        for eid in keep_isolates:
+            eid = resolve(eid)
+            if kind_ok(eid):
+                G.add_node(eid, **node_attrs(eid, ents))
+        for (s, p, o), t in ties.items():
+            pred = preds[p]
+            for node in (s, o):
+                if node not in G:
+                    G.add_node(node, **node_attrs(node, ents))
+            contested_by = []
+            for nid, niv in negs.get((s, p, o), ()):
+                if niv is None or any(iv is None or overlaps(iv, niv) for iv in t.intervals):
+                    contested_by.append(nid)
+            strength = st.combine(t.reports.values())
+            attrs = {
+                "predicate": p,
+                "layer": pred.layer,
+                "sign": pred.sign,
+                "symmetric": pred.symmetric,
+                "mirror": False,
+                "claims": t.claims,
+                "n_claims": len(t.claims),
+                "strength": strength,
+                "weight": strength,
+                "confidence": t.conf,
+                "n_reports": len(t.reports),
+                "n_sources": len(t.sources),
+                "grades": " ".join(sorted(t.grades)),
+                "valid_from": t.vf or "",
+                "valid_to": t.vt or "",
+                "undated": t.n_undated == len(t.claims),
+                "n_undated": t.n_undated,
+                "n_attributed": t.n_attributed,
+                "contested": bool(contested_by),
+                "contested_by": contested_by,
+            }
+            if t.quote is not None:
+                attrs["quote_doc"], attrs["quote_start"], attrs["quote_end"], attrs["quote"] = t.quote
+            G.add_edge(s, o, key=p, **attrs)
+            if pred.symmetric and s != o:
+                G.add_edge(o, s, key=p, **(attrs | {"mirror": True}))
+        return G
 
 
+
+
+@no_gc
 def two_mode_graph(claims, entities, **kw) -> nx.MultiDiGraph:
     """Actors and the places/platforms they are tied to (operates_in, based_in, controls, uses_platform).
 
@@ -367,35 +450,44 @@ def two_mode_graph(claims, entities, **kw) -> nx.MultiDiGraph:
     return G
 
 
-def simple_digraph(G: nx.MultiDiGraph, *, signs: Iterable[int] | None = None) -> nx.DiGraph:
+@no_gc
+def simple_digraph(G: nx.MultiDiGraph, *, signs: Iterable[int] | None = None, claims: bool = True) -> nx.DiGraph:
     """Collapse parallel edges (one per predicate) into one u->v edge.
 
     ``weight`` = sum of the ties' strengths, ``sign`` = the sign of the strength-weighted
     sum of the ties' signs (0 when they cancel), ``predicates`` and ``claims`` the union.
     ``signs`` keeps only ties of those signs (e.g. ``(1,)`` for the cooperative view).
+    ``claims=False`` leaves the claim lists out (``claims`` is empty): the measures that only need the weights
+    (PageRank, betweenness) then do not copy a million claim ids.
     """
+    with_claims = claims
     keep = None if signs is None else set(signs)
     D = nx.DiGraph()
     D.graph.update(G.graph)
     D.add_nodes_from(G.nodes(data=True))
+    acc: dict[tuple, dict] = {}  # (u, v) -> attributes, in the order the edges come (same adjacency order)
     for u, v, d in G.edges(data=True):
         if keep is not None and d["sign"] not in keep:
             continue
-        if D.has_edge(u, v):
-            e = D[u][v]
+        e = acc.get((u, v))
+        if e is not None:
             e["weight"] += d["strength"]
             e["signed"] += d["sign"] * d["strength"]
             e["predicates"].append(d["predicate"])
-            e["claims"].extend(d["claims"])
+            if with_claims:
+                e["claims"].extend(d["claims"])
             e["contested"] = e["contested"] or d["contested"]
         else:
-            D.add_edge(u, v, weight=d["strength"], signed=d["sign"] * d["strength"], predicates=[d["predicate"]],
-                       claims=list(d["claims"]), contested=d["contested"])
-    for _u, _v, e in D.edges(data=True):
+            acc[(u, v)] = {"weight": d["strength"], "signed": d["sign"] * d["strength"],
+                           "predicates": [d["predicate"]], "claims": list(d["claims"]) if with_claims else [],
+                           "contested": d["contested"]}
+    for e in acc.values():
         e["sign"] = 1 if e["signed"] > 1e-12 else (-1 if e["signed"] < -1e-12 else 0)
+    D.add_edges_from((u, v, e) for (u, v), e in acc.items())
     return D
 
 
+@no_gc
 def undirected(G: nx.MultiDiGraph | nx.DiGraph, *, signs: Iterable[int] | None = None) -> nx.Graph:
     """One undirected edge per pair; weight = sum of the strengths of the ties between them (mirrors once)."""
     keep = None if signs is None else set(signs)
@@ -404,6 +496,7 @@ def undirected(G: nx.MultiDiGraph | nx.DiGraph, *, signs: Iterable[int] | None =
     U.add_nodes_from(G.nodes(data=True))
     multi = G.is_multigraph()
     edges = G.edges(keys=True, data=True) if multi else ((u, v, None, d) for u, v, d in G.edges(data=True))
+    acc: dict[tuple, dict] = {}  # pair in the orientation first seen -> attributes (same adjacency order)
     for u, v, _k, d in edges:
         if d.get("mirror"):
             continue
@@ -411,14 +504,19 @@ def undirected(G: nx.MultiDiGraph | nx.DiGraph, *, signs: Iterable[int] | None =
         if keep is not None and sign not in keep:
             continue
         w = d.get("strength", d.get("weight", 1.0))
-        if U.has_edge(u, v):
-            U[u][v]["weight"] += w
-            U[u][v]["signed"] += sign * w
+        e = acc.get((u, v))
+        if e is None:
+            e = acc.get((v, u))
+        if e is not None:
+            e["weight"] += w
+            e["signed"] += sign * w
         else:
-            U.add_edge(u, v, weight=w, signed=sign * w)
+            acc[(u, v)] = {"weight": w, "signed": sign * w}
+    U.add_edges_from((u, v, e) for (u, v), e in acc.items())
     return U
 
 
+@no_gc
 def flatten_for_export(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose attributes are all scalars (GraphML, GEXF): lists become space-separated strings."""
     H = nx.MultiDiGraph()
@@ -436,6 +534,7 @@ def flatten_for_export(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return H
 
 
+@no_gc
 def graph_from_kb(kb, **kw) -> nx.MultiDiGraph:
     """``build_graph`` over a knowledge base's claims, entities and document grades (same keywords)."""
     from andiwali.analysis.data import load

@@ -7,10 +7,12 @@ from collections import defaultdict
 import networkx as nx
 
 from andiwali.analysis.data import Dataset
+from andiwali.analysis.graph import no_gc
 
 MEMBERSHIP_PREDICATES = ("member_of", "leads", "pledged_allegiance_to")
 
 
+@no_gc
 def membership_graph(data: Dataset, **graph_kw) -> nx.Graph:
     """Bipartite person (bipartite=0) - organization/state (bipartite=1) graph from membership ties."""
     graph_kw = dict(graph_kw)
@@ -31,27 +33,42 @@ def membership_graph(data: Dataset, **graph_kw) -> nx.Graph:
     return B
 
 
-def overlap(data: Dataset, *, top: int | None = 200, **graph_kw) -> dict:
+PAIR_DICT_MAX = 200_000  # above this many (person, pair) entries the projection is a sparse matrix product
+
+
+@no_gc
+def overlap(data: Dataset, *, top: int | None = 200, sparse: bool | None = None, **graph_kw) -> dict:
     """Organizations sharing members or leaders (the weighted bipartite projection, as networkx's
     ``bipartite.weighted_projected_graph``), with the people named, and the people tied to more than one
-    organization. ``top`` pairs and people are listed (most shared first; None = all); totals are exact."""
+    organization. ``top`` pairs and people are listed (most shared first; None = all); totals are exact.
+
+    With ``top`` set and more than PAIR_DICT_MAX person-pair entries (or ``sparse=True``) the projection is
+    B.T @ B over the person x organization matrix (scipy) and only the listed pairs get their people; the
+    same pairs and numbers (a test compares)."""
     B = membership_graph(data, **graph_kw)
     orgs = [n for n, d in B.nodes(data=True) if d["bipartite"] == 1]
-    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    multi = []
-    for p, d in B.nodes(data=True):
-        if d["bipartite"] != 0:
-            continue
-        mine = sorted(B[p])
-        if len(mine) > 1:
-            multi.append(p)
-        for i, a in enumerate(mine):
-            for b in mine[i + 1:]:
-                shared[(a, b)].append(p)
     name = {n: d["name"] for n, d in B.nodes(data=True)}
-    ranked = sorted(shared.items(), key=lambda kv: (-len(kv[1]), name[kv[0][0]], name[kv[0][1]]))
+    persons = [n for n, d in B.nodes(data=True) if d["bipartite"] == 0]
+    multi = [p for p in persons if len(B[p]) > 1]
+    entries = sum(len(B[p]) * (len(B[p]) - 1) // 2 for p in multi)
+    if sparse is None:
+        sparse = top is not None and entries > PAIR_DICT_MAX
+    if sparse and top is not None:
+        ranked_pairs, pairs_total = _top_pairs_sparse(B, persons, orgs, name, top)
+        ranked = [((a, b), sorted(set(B[a]) & set(B[b]))) for a, b in ranked_pairs]
+    else:
+        shared: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for p in persons:
+            mine = sorted(B[p])
+            for i, a in enumerate(mine):
+                for b in mine[i + 1:]:
+                    shared[(a, b)].append(p)
+        pairs_total = len(shared)
+        ranked = sorted(shared.items(), key=lambda kv: (-len(kv[1]), name[kv[0][0]], name[kv[0][1]]))
+        if top:
+            ranked = ranked[:top]
     pairs = []
-    for (a, b), people in ranked[:top] if top else ranked:
+    for (a, b), people in ranked:
         a, b = sorted((a, b), key=lambda n: name[n])
         people = sorted(people, key=lambda n: name[n])
         pairs.append({
@@ -62,10 +79,40 @@ def overlap(data: Dataset, *, top: int | None = 200, **graph_kw) -> dict:
         })
     people = sorted(({"id": n, "name": name[n], "organizations": sorted(name[o] for o in B[n])} for n in multi),
                     key=lambda r: (-len(r["organizations"]), r["name"]))
-    return {"pairs": pairs, "pairs_total": len(shared), "people": people[:top] if top else people,
+    return {"pairs": pairs, "pairs_total": pairs_total, "people": people[:top] if top else people,
             "people_in_several": len(people),
-            "people_total": sum(1 for _n, d in B.nodes(data=True) if d["bipartite"] == 0),
+            "people_total": len(persons),
             "organizations_total": len(orgs)}
+
+
+def _top_pairs_sparse(B, persons, orgs, name, top: int) -> tuple[list[tuple[str, str]], int]:
+    """The ``top`` organization pairs (a < b by id) by shared people, then names, and the number of pairs."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    order = sorted(orgs)
+    oi = {o: i for i, o in enumerate(order)}
+    rows, cols = [], []
+    for r, p in enumerate(persons):
+        for o in B[p]:
+            rows.append(r)
+            cols.append(oi[o])
+    M = sp.csr_array((np.ones(len(rows), dtype=np.int32), (np.array(rows, dtype=np.int64),
+                                                          np.array(cols, dtype=np.int64))),
+                     shape=(len(persons), len(order)))
+    W = sp.triu(M.T @ M, k=1).tocoo()
+    total = int(W.nnz)
+    if total == 0:
+        return [], 0
+    counts = W.data
+    # every pair whose count reaches the top-th largest count, then names break the ties
+    k = min(top, total)
+    cut = np.partition(counts, total - k)[total - k]
+    sel = np.nonzero(counts >= cut)[0]
+    cand = [(-int(counts[i]), name[order[W.row[i]]], name[order[W.col[i]]], order[W.row[i]], order[W.col[i]])
+            for i in sel]
+    cand.sort()
+    return [(a, b) for _c, _na, _nb, a, b in cand[:top]], total
 
 
 def _months_between(a: str, b: str) -> int:
@@ -74,6 +121,7 @@ def _months_between(a: str, b: str) -> int:
     return (yb - ya) * 12 + (mb - ma)
 
 
+@no_gc
 def media_activity(rows: list[dict], *, quiet_months: int = 3, platform_rows: list[dict] | None = None) -> dict:
     """Per source (and platform): documents per month, first/last month, the longest silence, and whether it
     went quiet (no document in the last ``quiet_months`` months before the newest month in the knowledge base).
@@ -116,6 +164,7 @@ def media_activity(rows: list[dict], *, quiet_months: int = 3, platform_rows: li
     return res
 
 
+@no_gc
 def platform_activity(data: Dataset, **graph_kw) -> list[dict]:
     """Actors on each platform (uses_platform claims), by year of the claim (or its reported_at)."""
     from andiwali.analysis.graph import two_mode_graph

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from andiwali.analysis.data import Dataset
+from andiwali.analysis.graph import no_gc
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;
@@ -72,7 +73,7 @@ def network_figure(G, *, labels: int = 25) -> str | None:
     if G.number_of_nodes() == 0:
         return None
     plt = _plt()
-    D = simple_digraph(G)
+    D = simple_digraph(G, claims=False)
     pr = pagerank(D)
     U = D.to_undirected()
     if D.number_of_nodes() > MAX_FIGURE_NODES:  # keep the figure legible: the most central actors
@@ -177,6 +178,7 @@ def _table(headers: list[str], rows: list[list[str]], num: set[int] = frozenset(
     return f"<table><thead><tr>{h}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+@no_gc
 def build_report(data: Dataset, *, entity: str | None = None, split: str | None = None, at=None, date_from=None,
                  date_to=None, layers=None, min_confidence=None, status="all", title="andiwali network report",
                  kb=None, top: int = 20) -> str:
@@ -194,8 +196,14 @@ def build_report(data: Dataset, *, entity: str | None = None, split: str | None 
     )
 
     filt = {"at": at, "date_from": date_from, "date_to": date_to, "min_confidence": min_confidence, "status": status}
-    G = data.graph(layers=layers, **filt)
+    # what needs the all-layer graph first, then let it go before the actor view is built (one large graph in
+    # memory at a time)
     Gall = data.graph(layers="all", **filt)
+    fig = network_figure(Gall)
+    st = strongest(Gall, data, top=top)
+    bal = balance(Gall)
+    del Gall
+    G = data.graph(layers=layers, **filt)
     parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{_e(title)}</title>"
              f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
              f"style-src 'unsafe-inline'\"><style>{CSS}</style></head><body>"]
@@ -210,7 +218,6 @@ def build_report(data: Dataset, *, entity: str | None = None, split: str | None 
 
     # network figure
     parts.append("<h2>Network</h2>")
-    fig = network_figure(Gall)
     parts.append(f'<img alt="network figure" src="{fig}">' if fig else "<p class=note>No ties in this view.</p>")
 
     # timelines
@@ -252,7 +259,13 @@ def build_report(data: Dataset, *, entity: str | None = None, split: str | None 
 
     # centrality
     parts.append("<h2>Central actors</h2>")
-    cen = centrality(G, top=top)
+    from andiwali.analysis.centrality import SAMPLE_K, auto_k
+
+    k = auto_k(G.number_of_nodes())
+    if k is not None:
+        parts.append(f"<p class=note>Betweenness estimated from {SAMPLE_K} sampled source actors "
+                     f"({G.number_of_nodes()} actors).</p>")
+    cen = centrality(G, top=top, k=k)
     parts.append(_table(["actor", "kind", "betweenness", "PageRank", "in", "out", "core"],
                         [[_e(r["name"]), _e(r["kind"]), _num(r["betweenness"]), _num(r["pagerank"]),
                           _num(r["in_degree"]), _num(r["out_degree"]), _num(r["core"])] for r in cen], {2, 3, 4, 5, 6}))
@@ -268,7 +281,6 @@ def build_report(data: Dataset, *, entity: str | None = None, split: str | None 
 
     # strongest ties
     parts.append("<h2>Strongest ties</h2>")
-    st = strongest(Gall, data, top=top)
     parts.append(_table(["subject", "predicate", "object", "strength", "reports", "grades", "quote"],
                         [[_e(r["subject"]), _e(r["predicate"]), _e(r["object"]), _num(r["strength"], 3),
                           _num(r["n_reports"]), _e(r["grades"]), _quote_cell(r["quote"])] for r in st], {3, 4}))
@@ -291,7 +303,6 @@ def build_report(data: Dataset, *, entity: str | None = None, split: str | None 
 
     # signed structure
     parts.append("<h2>Alliances and hostility</h2>")
-    bal = balance(Gall)
     fi = bal["frustration_index"] if bal["frustration_exact"] else f"{bal['frustration_lower']}–{bal['frustration_upper']}"
     parts.append(f"<p>{bal['positive_ties']} cooperative and {bal['negative_ties']} hostile pairs; "
                  f"{bal['balanced_triads']} balanced and {bal['unbalanced_triads']} unbalanced triads; frustration "

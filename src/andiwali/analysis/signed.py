@@ -26,9 +26,12 @@ from collections import defaultdict
 
 import networkx as nx
 
+from andiwali.analysis.graph import no_gc
+
 EXACT_MAX_NODES = 14
 
 
+@no_gc
 def signed_graph(G) -> tuple[nx.Graph, list[tuple[str, str]]]:
     """(undirected graph with edge ``sign`` in {+1,-1}, ambivalent pairs)."""
     from andiwali.analysis.graph import undirected
@@ -48,28 +51,40 @@ def signed_graph(G) -> tuple[nx.Graph, list[tuple[str, str]]]:
     return S, ambivalent
 
 
+@no_gc
 def triads(S: nx.Graph) -> dict:
-    counts = {"+++": 0, "++-": 0, "+--": 0, "---": 0}
+    names = ("+++", "++-", "+--", "---")
+    tally = [0, 0, 0, 0]
     unbalanced = []
-    adj = {n: set(S[n]) for n in S}
+    sg = _signs(S)
+    adj = {n: set(nb) for n, nb in sg.items()}
     order = {n: i for i, n in enumerate(S.nodes())}
     for u in S:
-        for v in adj[u]:
-            if order[v] <= order[u]:
-                continue
+        su = sg[u]
+        ou = order[u]
+        later = [v for v in adj[u] if order[v] > ou]
+        for v in later:
+            ov = order[v]
+            sv = sg[v]
+            neg_uv = su[v] < 0
             for w in adj[u] & adj[v]:
-                if order[w] <= order[v]:
+                if order[w] <= ov:
                     continue
-                signs = (S[u][v]["sign"], S[v][w]["sign"], S[u][w]["sign"])
-                neg = signs.count(-1)
-                counts[["+++", "++-", "+--", "---"][neg]] += 1
+                neg = neg_uv + (sv[w] < 0) + (su[w] < 0)
+                tally[neg] += 1
                 if neg % 2 == 1:
                     unbalanced.append((u, v, w))
+    counts = dict(zip(names, tally, strict=True))
     bal = counts["+++"] + counts["+--"]
     unb = counts["++-"] + counts["---"]
     tot = bal + unb
     return {"counts": counts, "balanced": bal, "unbalanced": unb,
             "balance_ratio": (bal / tot) if tot else None, "unbalanced_triads": unbalanced}
+
+
+def _signs(S: nx.Graph) -> dict[str, dict[str, int]]:
+    """node -> neighbour -> sign, plain dicts (networkx's views cost more than the work on large graphs)."""
+    return {u: {v: d["sign"] for v, d in nb.items()} for u, nb in S.adjacency()}
 
 
 def _violations(S: nx.Graph, side: dict) -> int:
@@ -96,9 +111,11 @@ def _exact_component(S: nx.Graph, nodes: list) -> tuple[int, dict]:
     return best or 0, best_side or {first: 0}
 
 
-def _local_two_sides(S: nx.Graph, nodes: list, rounds: int = 50) -> tuple[int, dict]:
-    """Greedy 2-colouring by BFS (flip across - ties), then single-node flips while they help."""
-    H = S.subgraph(nodes)
+def _local_two_sides(S: nx.Graph, nodes: list, rounds: int = 50, sg: dict | None = None) -> tuple[int, dict]:
+    """Greedy 2-colouring by BFS (flip across - ties), then single-node flips while they help.
+
+    ``nodes`` is a whole connected component (every neighbour of a node in it is in it)."""
+    sg = _signs(S) if sg is None else sg
     side = {}
     for root in nodes:
         if root in side:
@@ -107,24 +124,30 @@ def _local_two_sides(S: nx.Graph, nodes: list, rounds: int = 50) -> tuple[int, d
         queue = [root]
         while queue:
             u = queue.pop()
-            for v in H[u]:
+            for v, sign in sg[u].items():
                 if v not in side:
-                    side[v] = side[u] if H[u][v]["sign"] > 0 else 1 - side[u]
+                    side[v] = side[u] if sign > 0 else 1 - side[u]
                     queue.append(v)
     for _ in range(rounds):
         improved = False
         for u in nodes:
             gain = 0
-            for v in H[u]:
-                same = side[u] == side[v]
-                ok_now = (H[u][v]["sign"] > 0) == same
+            su = side[u]
+            for v, sign in sg[u].items():
+                ok_now = (sign > 0) == (su == side[v])
                 gain += 1 if not ok_now else -1
             if gain > 0:
-                side[u] = 1 - side[u]
+                side[u] = 1 - su
                 improved = True
         if not improved:
             break
-    return _violations(H, side), side
+    bad = 0
+    for u in nodes:
+        su = side[u]
+        for v, sign in sg[u].items():
+            if (sign > 0) != (su == side[v]):
+                bad += 2 if v == u else 1
+    return bad // 2, side
 
 
 def _triangle_lower_bound(S: nx.Graph, unbalanced: list) -> int:
@@ -139,6 +162,7 @@ def _triangle_lower_bound(S: nx.Graph, unbalanced: list) -> int:
     return n
 
 
+@no_gc
 def frustration(S: nx.Graph, *, unbalanced: list | None = None) -> dict:
     """Frustration index: exact per component up to EXACT_MAX_NODES nodes, else bounds."""
     exact = True
@@ -146,6 +170,7 @@ def frustration(S: nx.Graph, *, unbalanced: list | None = None) -> dict:
     lower_exact = 0
     lb_tri = _triangle_lower_bound(S, unbalanced if unbalanced is not None else triads(S)["unbalanced_triads"])
     frustrated_edges = []
+    sg = None
     for comp in nx.connected_components(S):
         nodes = sorted(comp)
         if len(nodes) < 2:
@@ -153,14 +178,22 @@ def frustration(S: nx.Graph, *, unbalanced: list | None = None) -> dict:
         if len(nodes) <= EXACT_MAX_NODES:
             v, side = _exact_component(S, nodes)
             lower_exact += v
+            H = S.subgraph(nodes)
+            for a, b, d in H.edges(data=True):
+                if (d["sign"] > 0) != (side[a] == side[b]):
+                    frustrated_edges.append((a, b))
         else:
             exact = False
-            v, side = _local_two_sides(S, nodes)
+            sg = _signs(S) if sg is None else sg
+            v, side = _local_two_sides(S, nodes, sg=sg)
+            done = set()
+            for a in nodes:  # each tie once, from the first of its ends in sorted order
+                sa = side[a]
+                for b, sign in sg[a].items():
+                    if b not in done and (sign > 0) != (sa == side[b]):
+                        frustrated_edges.append((a, b))
+                done.add(a)
         upper += v
-        H = S.subgraph(nodes)
-        for a, b, d in H.edges(data=True):
-            if (d["sign"] > 0) != (side[a] == side[b]):
-                frustrated_edges.append((a, b))
     if exact:
         return {"frustration_index": upper, "exact": True, "lower": upper, "upper": upper,
                 "frustrated_edges": frustrated_edges}
@@ -168,6 +201,7 @@ def frustration(S: nx.Graph, *, unbalanced: list | None = None) -> dict:
             "frustrated_edges": frustrated_edges}
 
 
+@no_gc
 def factions(S: nx.Graph, rounds: int = 20) -> list[list[str]]:
     """Correlation clustering seeded by the components of the + graph, refined by single-node moves."""
     P = nx.Graph()
@@ -177,14 +211,16 @@ def factions(S: nx.Graph, rounds: int = 20) -> list[list[str]]:
     for i, comp in enumerate(sorted(nx.connected_components(P), key=lambda c: (-len(c), min(c)))):
         for n in comp:
             label[n] = i
+    sg = _signs(S)
+    order = sorted(S.nodes())
     for _ in range(rounds):
         moved = False
-        for u in sorted(S.nodes()):
+        for u in order:
             score = defaultdict(int)  # ties satisfied if u joins faction f
-            for v in S[u]:
+            for v, sign in sg[u].items():
                 if v == u:
                     continue
-                if S[u][v]["sign"] > 0:
+                if sign > 0:
                     score[label[v]] += 1
                 else:
                     score[label[v]] -= 1
@@ -204,6 +240,7 @@ def factions(S: nx.Graph, rounds: int = 20) -> list[list[str]]:
 MAX_ENEMY_PAIRS = 200_000
 
 
+@no_gc
 def enemy_of_my_enemy(S: nx.Graph, *, max_pairs: int = MAX_ENEMY_PAIRS) -> list[dict]:
     """Pairs (a, c) sharing at least one enemy b, with their own tie: allied, none or hostile.
 
@@ -211,9 +248,10 @@ def enemy_of_my_enemy(S: nx.Graph, *, max_pairs: int = MAX_ENEMY_PAIRS) -> list[
     ``max_pairs`` distinct pairs (enemies taken from the least to the most hostile-connected node).
     """
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    order = sorted(S, key=lambda n: sum(1 for v in S[n] if S[n][v]["sign"] < 0))
+    sg = _signs(S)
+    order = sorted(S, key=lambda n: sum(1 for sign in sg[n].values() if sign < 0))
     for b in order:
-        enemies = sorted(v for v in S[b] if v != b and S[b][v]["sign"] < 0)
+        enemies = sorted(v for v, sign in sg[b].items() if v != b and sign < 0)
         if len(pairs) >= max_pairs:
             break
         for a, c in itertools.combinations(enemies, 2):
@@ -234,6 +272,7 @@ def enemy_of_my_enemy(S: nx.Graph, *, max_pairs: int = MAX_ENEMY_PAIRS) -> list[
     return out
 
 
+@no_gc
 def balance(G) -> dict:
     """Everything above in one dict (names resolved), for the CLI and the report."""
     S, amb = signed_graph(G)

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 import networkx as nx
 
 from andiwali.analysis.data import Dataset
-from andiwali.analysis.graph import build_graph, parse_layers, status_ok, undirected
+from andiwali.analysis.graph import build_graph, no_gc, parse_layers, status_ok, undirected
 from andiwali.analysis.timeutil import (
     OPEN_END,
     AnalysisError,
@@ -33,12 +33,119 @@ def _years_of(data: Dataset) -> tuple[int, int] | None:
     return (lo, hi) if lo is not None else None
 
 
+@no_gc
 def snapshots(data: Dataset, *, years: list[int] | None = None, top: int = 5, **graph_kw) -> list[dict]:
     """One row per year: nodes, ties, density, components, and the top actors by PageRank.
 
     A claim enters each year its valid time (or, undated, its reported_at) overlaps;
-    claims with no time at all enter no snapshot.
+    claims with no time at all enter no snapshot. The claims are filtered once and each
+    year's ties aggregated without building a full graph; the numbers are those of
+    ``data.graph(...)`` on that year's claims (``_snapshots_rebuild``, which a test compares).
     """
+    from andiwali.analysis import strength as st
+    from andiwali.analysis.centrality import pagerank
+    from andiwali.analysis.graph import _View
+
+    graph_kw = {k: v for k, v in graph_kw.items() if k not in ("at", "date_from", "date_to")}
+    if "keep_isolates" in graph_kw or "doc_grades" in graph_kw:
+        return _snapshots_rebuild(data, years=years, top=top, **graph_kw)
+    if years is None:
+        span = _years_of(data)
+        if span is None:
+            return []
+        years = list(range(span[0], span[1] + 1))
+    view = _View(data.entities, doc_grades=data.docs, **graph_kw)
+    buckets: dict[int, list] = {y: [] for y in years}
+    ylist = sorted(years)
+    resolve = view.resolve
+    for c in data.claims:
+        if c.polarity != "asserted" or not view.passes(c):  # negated claims only flag ties: no snapshot number
+            continue
+        iv, _und = claim_interval(c.valid_from, c.valid_to, c.reported_at)
+        if iv is None:
+            continue
+        y0 = ylist[0] if not iv[0] else max(ylist[0], int(iv[0][:4]))
+        y1 = ylist[-1] if iv[1] == OPEN_END else min(ylist[-1], int(iv[1][:4]))
+        item = None
+        for y in range(y0, y1 + 1):
+            if y in buckets:
+                if item is None:  # what a tie needs of the claim: its key and its reports' weights
+                    item = ((resolve(c.subject), c.predicate, resolve(c.object)), view.report_weights(c))
+                buckets[y].append(item)
+    out = []
+    for y in ylist:
+        ties: dict[tuple[str, str, str], dict[str, float]] = {}  # tie -> report key -> weight (as aggregate)
+        for key, weights_of in buckets[y]:
+            reports = ties.get(key)
+            if reports is None:
+                reports = ties[key] = {}
+            for rk, w in weights_of:
+                if w > reports.get(rk, -1.0):
+                    reports[rk] = w
+        n_claims = len(buckets[y])
+        buckets[y] = []
+        # the graph's edges as build_graph makes them: (u, v, predicate) -> (strength, sign, mirror); a symmetric
+        # tie stated both ways overwrites its own mirror, as it does in the MultiDiGraph (same key)
+        D = nx.DiGraph()
+        edges: dict[tuple[str, str, str], tuple[float, int, bool]] = {}
+        for (s, p, o), reports in ties.items():
+            pred = view.preds[p]
+            for node in (s, o):
+                if node not in D:
+                    D.add_node(node)
+            w = st.combine(reports.values())
+            edges[(s, o, p)] = (w, pred.sign, False)
+            if pred.symmetric and s != o:
+                edges[(o, s, p)] = (w, pred.sign, True)
+        # the simple digraph PageRank sees (same node and edge order as simple_digraph(build_graph(...))), the
+        # undirected pairs and their components
+        weights: dict[tuple[str, str], float] = {}
+        parent = {x: x for x in D}
+        pairs = set()
+        hostile = n_ties = 0
+
+        def find(x, parent=parent):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for (u, v, _p), (w, sign, mirror) in edges.items():
+            weights[(u, v)] = weights[(u, v)] + w if (u, v) in weights else w
+            if mirror:
+                continue
+            n_ties += 1
+            if sign < 0:
+                hostile += 1
+            if (v, u) not in pairs:
+                pairs.add((u, v))
+            ru, rv = find(u), find(v)
+            if ru != rv:
+                parent[ru] = rv
+        D.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
+        n = D.number_of_nodes()
+        pr = pagerank(D) if n else {}
+
+        def name(k):
+            info = view.ents.get(k)
+            return info.name if info is not None else k
+
+        best = sorted(pr.items(), key=lambda kv: (-kv[1], name(kv[0])))[:top]
+        density = 0.0
+        if n > 1 and pairs:
+            density = len(pairs) / (n * (n - 1)) * 2
+        out.append({
+            "year": y, "nodes": n, "ties": n_ties, "claims": n_claims,
+            "density": density,
+            "components": sum(1 for x in parent if parent[x] == x) if n else 0,
+            "hostile_ties": hostile,
+            "top": [{"id": k, "name": name(k), "pagerank": v} for k, v in best],
+        })
+    return out
+
+
+def _snapshots_rebuild(data: Dataset, *, years: list[int] | None = None, top: int = 5, **graph_kw) -> list[dict]:
+    """The reference for ``snapshots``: one full graph per year (slow on large knowledge bases; tests compare)."""
     from andiwali.analysis.centrality import pagerank
 
     graph_kw = {k: v for k, v in graph_kw.items() if k not in ("at", "date_from", "date_to")}
@@ -88,10 +195,12 @@ def _pair_signs(G) -> dict[frozenset, int]:
     return out
 
 
+@no_gc
 def diff(data: Dataset, date_a: str, date_b: str, *, top: int = 15, **graph_kw) -> dict:
     """The graph at ``date_a`` against the graph at ``date_b``: ties gained and lost, pairs whose sign
     changed, and the actors whose PageRank rank moved most (and their betweenness)."""
     from andiwali.analysis.centrality import auto_k, betweenness, pagerank
+    from andiwali.analysis.graph import simple_digraph
 
     check(date_a, "--from")
     check(date_b, "--to")
@@ -119,15 +228,18 @@ def diff(data: Dataset, date_a: str, date_b: str, *, top: int = 15, **graph_kw) 
             changed.append({"a": name(u), "b": name(v), "a_id": u, "b_id": v, "sign_from": sa[pair],
                             "sign_to": sb[pair]})
 
+    Da, Db = simple_digraph(Ga, claims=False), simple_digraph(Gb, claims=False)  # once each, for PageRank and betweenness
+
     def ranks(G):
         pr = pagerank(G) if G.number_of_nodes() else {}
         order = sorted(pr, key=lambda n: (-pr[n], name(n)))
         return {n: i + 1 for i, n in enumerate(order)}, pr
 
-    ra, pra = ranks(Ga)
-    rb, prb = ranks(Gb)
-    ba = betweenness(Ga, k=auto_k(Ga.number_of_nodes())) if Ga.number_of_nodes() else {}
-    bb = betweenness(Gb, k=auto_k(Gb.number_of_nodes())) if Gb.number_of_nodes() else {}
+    ra, pra = ranks(Da)
+    rb, prb = ranks(Db)
+    ba = betweenness(Da, k=auto_k(Ga.number_of_nodes())) if Ga.number_of_nodes() else {}
+    bb = betweenness(Db, k=auto_k(Gb.number_of_nodes())) if Gb.number_of_nodes() else {}
+    del Da, Db
     movers = []
     for n in set(ra) | set(rb):
         a, b = ra.get(n), rb.get(n)
@@ -162,6 +274,7 @@ def _side(iv, split_iv) -> list[str]:
     return sides
 
 
+@no_gc
 def roles(data: Dataset, entity: str, split: str, *, layers=None, status: str = "all",
           min_confidence: float | None = None, at: str | None = None, date_from: str | None = None,
           date_to: str | None = None, claims: bool = True) -> dict:

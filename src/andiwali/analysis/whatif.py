@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from andiwali.analysis.graph import COOPERATIVE_LAYERS, undirected
+from andiwali.analysis.graph import COOPERATIVE_LAYERS, no_gc, undirected
 from andiwali.analysis.timeutil import AnalysisError
 
 WEIGHTED_MAX_NODES = 1000  # strength-weighted reach and the list of cut pairs only up to this many nodes
@@ -53,6 +53,7 @@ def parse_tie(spec: str) -> tuple[str, str, str | None, bool]:
     raise AnalysisError(f"a tie is A->B, A->B:predicate or A--B; got {spec!r}", code="E606")
 
 
+@no_gc
 def apply_scenario(G: nx.MultiDiGraph, *, remove_entities: Iterable[str] = (),
                    remove_ties: Iterable[tuple[str, str, str | None, bool]] = (),
                    remove_layers: Iterable[str] = ()) -> nx.MultiDiGraph:
@@ -83,6 +84,51 @@ def fragmentation(U: nx.Graph) -> float:
     return 1.0 - same / (n * (n - 1))
 
 
+def _fragmentation_of_sizes(sizes, n: int) -> float:
+    if n < 2:
+        return 0.0
+    same = sum(int(s) * (int(s) - 1) for s in sizes)
+    return 1.0 - same / (n * (n - 1))
+
+
+class _Undirected:
+    """The undirected actor graph as a scipy sparse matrix: components (scipy.sparse.csgraph) in C, for the
+    component counts, fragmentation and key players of large graphs (the same integers as networkx)."""
+
+    def __init__(self, G) -> None:
+        import numpy as np
+        import scipy.sparse as sp
+
+        self.nodes = list(G.nodes())
+        idx = {n: i for i, n in enumerate(self.nodes)}
+        rows, cols = [], []
+        for u, v in G.edges():
+            if u != v:
+                rows.append(idx[u])
+                cols.append(idx[v])
+        n = len(self.nodes)
+        A = sp.csr_array((np.ones(len(rows), dtype=np.int8), (np.array(rows, dtype=np.int64),
+                                                                 np.array(cols, dtype=np.int64))), shape=(n, n))
+        A = (A + A.T).tocsr()
+        A.data[:] = 1
+        self.A = A
+        self.degree = np.diff(A.indptr)  # distinct neighbours, self-loops left out
+
+    def component_sizes(self, drop: int | None = None):
+        import numpy as np
+        from scipy.sparse.csgraph import connected_components
+
+        A = self.A
+        if drop is not None:
+            keep = np.ones(A.shape[0], dtype=bool)
+            keep[drop] = False
+            A = A[keep][:, keep]
+        if A.shape[0] == 0:
+            return np.zeros(0, dtype=np.int64)
+        _k, labels = connected_components(A, directed=False)
+        return np.bincount(labels)
+
+
 def _flow_graph(G, spec: dict[str, bool]) -> nx.DiGraph:
     F = nx.DiGraph()
     for u, v, d in G.edges(data=True):
@@ -98,6 +144,7 @@ def _flow_graph(G, spec: dict[str, bool]) -> nx.DiGraph:
     return F
 
 
+@no_gc
 def reach_pairs(F: nx.DiGraph) -> set[tuple[str, str]] | int:
     """Ordered reachable pairs: the set on small graphs, else only their number (bitsets over the
     strongly connected components, each component's members on consecutive bits)."""
@@ -126,6 +173,7 @@ def reach_pairs(F: nx.DiGraph) -> set[tuple[str, str]] | int:
     return total
 
 
+@no_gc
 def weighted_reach(F: nx.DiGraph) -> float | None:
     """Sum over reachable pairs of the best path's product of strengths (None on large graphs)."""
     if F.number_of_nodes() > WEIGHTED_MAX_NODES:
@@ -150,20 +198,20 @@ def weighted_reach(F: nx.DiGraph) -> float | None:
 
 def _measure(G, *, top: int, names) -> dict:
     from andiwali.analysis.centrality import auto_k, betweenness
+    from andiwali.analysis.graph import simple_digraph
 
-    U = undirected(G)
-    comps = sorted(nx.connected_components(U), key=len, reverse=True) if U.number_of_nodes() else []
+    sizes = sorted((int(x) for x in _Undirected(G).component_sizes()), reverse=True)
     fin = _flow_graph(G, FINANCE)
     she = _flow_graph(G, SHELTER)
     fin_pairs, she_pairs = reach_pairs(fin), reach_pairs(she)
-    bc = betweenness(G, k=auto_k(G.number_of_nodes())) if G.number_of_nodes() else {}
+    bc = betweenness(simple_digraph(G, claims=False), k=auto_k(G.number_of_nodes())) if G.number_of_nodes() else {}
     brokers = sorted(bc.items(), key=lambda kv: (-kv[1], names(kv[0])))[:top]
     return {
         "nodes": G.number_of_nodes(),
         "ties": sum(1 for *_e, d in G.edges(data=True) if not d.get("mirror")),
-        "components": len(comps),
-        "largest_component": len(comps[0]) if comps else 0,
-        "fragmentation": fragmentation(U),
+        "components": len(sizes),
+        "largest_component": sizes[0] if sizes else 0,
+        "fragmentation": _fragmentation_of_sizes(sizes, G.number_of_nodes()),
         "finance_pairs": fin_pairs if isinstance(fin_pairs, int) else len(fin_pairs),
         "finance_weighted_reach": weighted_reach(fin),
         "shelter_pairs": she_pairs if isinstance(she_pairs, int) else len(she_pairs),
@@ -175,7 +223,29 @@ def _measure(G, *, top: int, names) -> dict:
     }
 
 
+@no_gc
 def key_players(G, *, top: int = 10, names=None) -> list[dict]:
+    """The actors whose removal raises fragmentation most (components by scipy: the same numbers as networkx's
+    ``fragmentation(restricted_view(U, [n], []))``, which ``_key_players_nx`` keeps for a test)."""
+    U = _Undirected(G)
+    n_all = len(U.nodes)
+    base = _fragmentation_of_sizes(U.component_sizes(), n_all)
+    cands = list(range(n_all))
+    sampled = False
+    if len(cands) > KEYPLAYER_ALL_MAX:
+        cands = sorted(cands, key=lambda i: (-int(U.degree[i]), U.nodes[i]))[:KEYPLAYER_CANDIDATES]
+        sampled = True
+    out = []
+    for i in cands:
+        node = U.nodes[i]
+        f = _fragmentation_of_sizes(U.component_sizes(drop=i), n_all - 1)
+        out.append({"id": node, "name": names(node) if names else node, "fragmentation_after": f, "gain": f - base,
+                    "candidates_limited": sampled})
+    out.sort(key=lambda r: (-r["gain"], r["name"]))
+    return out[:top]
+
+
+def _key_players_nx(G, *, top: int = 10, names=None) -> list[dict]:
     U = undirected(G)
     U.remove_edges_from(list(nx.selfloop_edges(U)))
     base = fragmentation(U)
@@ -194,6 +264,7 @@ def key_players(G, *, top: int = 10, names=None) -> list[dict]:
     return out[:top]
 
 
+@no_gc
 def whatif(G: nx.MultiDiGraph, *, remove_entities: Iterable[str] = (), remove_ties=(), remove_layers=(),
            top: int = 10) -> dict:
     """Before/after measures for one scenario, the pairs of finance and shelter reach it cuts, and key players."""
