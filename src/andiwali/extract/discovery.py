@@ -221,7 +221,7 @@ class _Tok:
 class _Doc:
     """Tokens of the text with the gaps between them."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, caseless: bool | None = None) -> None:
         self.text = text
         self.toks = toks = []
         append = toks.append
@@ -237,10 +237,7 @@ class _Doc:
                     low[:-2], caseless=True, raw=raw[:-2]) and (_unpronounceable(low[:-2]) or raw[:-2].isupper()):
                 raw, low, e = raw[:-2], low[:-2], e - 2  # "fmln's" -> "fmln"
             append(Tok(low, raw, s, e))
-        up = len(_UPPER_RE.findall(text))
-        n = len(_LETTER_RE.findall(text)) or 1
-        # all lower case (MUC-4 style) or all capitals (telex style): capitals carry no evidence
-        self.caseless = up / n < 0.003 or up / n > 0.9
+        self.caseless = is_caseless(text) if caseless is None else caseless
 
     def gap(self, i: int) -> str:
         """The text between token i and token i + 1."""
@@ -914,17 +911,29 @@ def _quoted_and_claims(doc: _Doc) -> list[tuple[int, int, str, float]]:
 
 
 # ---------------------------------------------------------------- main entry
-def discover_organizations(text: str, *, known: Callable[[str], bool] | None = None) -> list[Discovered]:
+def is_caseless(text: str) -> bool:
+    """All lower case (MUC-4 style) or all capitals (telex style): capitals carry no evidence.
+
+    Judged on the first 20,000 characters (a document's case style does not change halfway)."""
+    text = text[:20_000]
+    up = len(_UPPER_RE.findall(text))
+    n = len(_LETTER_RE.findall(text)) or 1
+    return up / n < 0.003 or up / n > 0.9
+
+
+def discover_organizations(text: str, *, known: Callable[[str], bool] | None = None,
+                           caseless: bool | None = None) -> list[Discovered]:
     """Organizations named in ``text`` that the gazetteer does not know, by pattern.
 
     Returns one :class:`Discovered` per mention span (sorted, non-overlapping):
     the long form where it is written, and each occurrence of an acronym the
     document defines or uses with cue words. ``known(name)`` -> True drops a name
     the caller already knows (a gazetteer lookup). Works on lower-case text.
+    ``caseless`` overrides the document's own case test (for a text with blanked parts).
     """
     if not text or not text.strip():
         return []
-    doc = _Doc(text)
+    doc = _Doc(text, caseless)
     toks = doc.toks
     cands = _head_candidates(doc) + _head_initial_candidates(doc)
     defs, extra = _definitions(doc, cands)

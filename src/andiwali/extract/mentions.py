@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from andiwali.extract.discovery import discover_organizations
+from andiwali.extract.discovery import discover_organizations, is_caseless
 from andiwali.model.core import Alias, Entity
 from andiwali.model.names import _ARTICLES, _PARTICLES, _VARIANTS, fold
 from andiwali.model.reference import Gazetteer
@@ -450,7 +450,9 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
     have = sorted(list(taken) + [(s, e) for s, e, _n, _k in out])
     have_starts = [s for s, _ in have]
     longest = max((e - s for s, e in have), default=0)
-    for d in discover_organizations(text):
+    caseless = is_caseless(text)
+    scan = text if caseless else _unexplored(text, words, have, have_starts, longest)
+    for d in (discover_organizations(scan, caseless=caseless) if scan.strip() else ()):
         # an overlapping span starts before d ends and ends after d starts (spans are at most `longest` long)
         lo = bisect.bisect_left(have_starts, d.start - longest)
         hi = bisect.bisect_left(have_starts, d.end)
@@ -462,6 +464,45 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
         have_starts.insert(k, d.start)
         longest = max(longest, d.end - d.start)
     return out
+
+
+_SEGMENT_END = re.compile(r"[.;!?]\s|\n")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _unexplored(text: str, words: Words, spans: list[tuple[int, int]], starts: list[int], longest: int) -> str:
+    """The text with every sentence blanked (spaces, offsets kept) whose capitalized words all lie inside
+    names already found: in cased text the discovery patterns need a capitalized word of their own there,
+    and a candidate overlapping a found name is dropped anyway."""
+
+    def inside(s: int, e: int) -> bool:
+        lo = bisect.bisect_left(starts, s - longest)
+        hi = bisect.bisect_right(starts, s)
+        return any(spans[k][1] >= e for k in range(lo, hi))
+
+    keep: list[tuple[int, int]] = []
+    seg_start = 0
+    bounds = [m.end() for m in _SEGMENT_END.finditer(text)] + [len(text)]
+    wi, nw = 0, len(words.raw)
+    for b in bounds:
+        novel = False
+        while wi < nw and words.starts[wi] < b:
+            w = words.raw[wi]
+            if not novel and (w[:1].isupper() or w[:1] in "\"“'‘") and not inside(words.starts[wi], words.ends[wi]):
+                novel = True
+            wi += 1
+        if novel or '"' in text[seg_start:b] or "“" in text[seg_start:b]:
+            keep.append((seg_start, b))
+        seg_start = b
+    if sum(e - s for s, e in keep) >= len(text) * 0.9:
+        return text
+    parts, pos = [], 0
+    for s, e in keep:
+        parts.append(_NOT_NEWLINE.sub(" ", text[pos:s]))
+        parts.append(text[s:e])
+        pos = e
+    parts.append(_NOT_NEWLINE.sub(" ", text[pos:]))
+    return "".join(parts)
 
 
 def bare_acronyms(text: str, words: Words, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:

@@ -92,9 +92,9 @@ def qualifiers_for(sent, tm, c) -> dict:
         q.update(parts["attack"])
     if c.predicate in _ATTACK_PREDICATES | _MONEY_PREDICATES | {"operates_in"}:
         used = {c.subject_id, c.object_id}
-        for m in sent.mentions:
+        for k, m in enumerate(sent.mentions):
             if m.kind == "place" and m.entity_id not in used:
-                a, _ = sent.mrange[sent.mentions.index(m)]
+                a, _ = sent.mrange[k]
                 if a > 0 and sent.lowers[a - 1] in ("in", "at", "near", "across", "from") or (
                     a > 1 and sent.lowers[a - 2] in ("in", "at", "near") and sent.lowers[a - 1] in ("the",)
                 ):

@@ -1492,7 +1492,10 @@ class RuleEngine:
             first, last, kind = d.first, d.last, d.kind
         else:
             # "after the death of X": the date the gazetteer knows for X's end
-            for s, e, prep, ev in timex.find_event_anchors(sent.text, sent.start):
+            anchors = getattr(sent, "_anchors", None)
+            if anchors is None:
+                anchors = sent._anchors = timex.find_event_anchors(sent.text, sent.start)
+            for s, e, prep, ev in anchors:
                 if not (cs <= s < ce):
                     continue
                 date = None
@@ -1511,7 +1514,10 @@ class RuleEngine:
                     else:
                         last, kind = date, "to"
                     break
-            if kind is None and timex.carries_over(sent.text):
+            carries = getattr(sent, "_carries", None)
+            if carries is None:
+                carries = sent._carries = timex.carries_over(sent.text)
+            if kind is None and carries:
                 prev = self._previous_date(sent, state)
                 if prev and prev[1] == self._para(sent):
                     d = prev[0]
