@@ -439,11 +439,22 @@ class Coreference:
 
         import bisect
 
+        sent_starts = [s for s, _ in ctx.sentences]
+        by_kind: dict[str, tuple[list[M.Mention], list[int]]] = {}
+        for m in mentions:
+            lst = by_kind.setdefault(m.kind, ([], []))
+            lst[0].append(m)
+            lst[1].append(m.start)
+
         def sent_index(pos: int) -> int:
-            lo = bisect.bisect_right([s for s, _ in ctx.sentences], pos) - 1
+            lo = bisect.bisect_right(sent_starts, pos) - 1
             return max(lo, 0)
 
         def before(pos: int, kinds: tuple[str, ...]) -> list[M.Mention]:
+            if len(kinds) == 1:
+                ms, ss = by_kind.get(kinds[0], ([], []))
+                i = bisect.bisect_left(ss, pos)
+                return [m for m in ms[:i] if m.end <= pos]
             i = bisect.bisect_left(starts, pos)
             return [m for m in mentions[:i] if m.kind in kinds and m.end <= pos]
 

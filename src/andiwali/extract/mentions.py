@@ -451,7 +451,7 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
     have_starts = [s for s, _ in have]
     longest = max((e - s for s, e in have), default=0)
     caseless = is_caseless(text)
-    scan = text if caseless else _unexplored(text, words, have, have_starts, longest)
+    scan = text if caseless else _unexplored(text, words, have, have_starts, longest, cap_runs)
     for d in (discover_organizations(scan, caseless=caseless) if scan.strip() else ()):
         # an overlapping span starts before d ends and ends after d starts (spans are at most `longest` long)
         lo = bisect.bisect_left(have_starts, d.start - longest)
@@ -470,7 +470,8 @@ _SEGMENT_END = re.compile(r"[.;!?]\s|\n")
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-def _unexplored(text: str, words: Words, spans: list[tuple[int, int]], starts: list[int], longest: int) -> str:
+def _unexplored(text: str, words: Words, spans: list[tuple[int, int]], starts: list[int], longest: int,
+                runs: list[tuple[int, int]] | None = None) -> str:
     """The text with every sentence blanked (spaces, offsets kept) whose capitalized words all lie inside
     names already found: in cased text the discovery patterns need a capitalized word of their own there,
     and a candidate overlapping a found name is dropped anyway."""
@@ -480,20 +481,21 @@ def _unexplored(text: str, words: Words, spans: list[tuple[int, int]], starts: l
         hi = bisect.bisect_right(starts, s)
         return any(spans[k][1] >= e for k in range(lo, hi))
 
-    keep: list[tuple[int, int]] = []
-    seg_start = 0
     bounds = [m.end() for m in _SEGMENT_END.finditer(text)] + [len(text)]
-    wi, nw = 0, len(words.raw)
-    for b in bounds:
-        novel = False
-        while wi < nw and words.starts[wi] < b:
-            w = words.raw[wi]
-            if not novel and (w[:1].isupper() or w[:1] in "\"“'‘") and not inside(words.starts[wi], words.ends[wi]):
-                novel = True
-            wi += 1
-        if novel or '"' in text[seg_start:b] or "“" in text[seg_start:b]:
-            keep.append((seg_start, b))
-        seg_start = b
+    if runs is None:
+        runs = [(i, i) for i, w in enumerate(words.raw) if w[:1].isupper()]
+    novel_segments: set[int] = set()
+    for i, j in runs:
+        for k in range(i, j + 1):
+            if words.raw[k][:1].isupper() and not inside(words.starts[k], words.ends[k]):
+                novel_segments.add(bisect.bisect_right(bounds, words.starts[k]))
+                break
+    for q in ('"', "“"):
+        pos = text.find(q)
+        while pos >= 0:
+            novel_segments.add(bisect.bisect_right(bounds, pos))
+            pos = text.find(q, pos + 1)
+    keep = [((bounds[k - 1] if k > 0 else 0), bounds[k]) for k in sorted(novel_segments) if k < len(bounds)]
     if sum(e - s for s, e in keep) >= len(text) * 0.9:
         return text
     parts, pos = [], 0

@@ -37,15 +37,7 @@ def _int(s: str) -> int | None:
         return None
 
 
-def _text_parts(sent) -> dict:
-    """What the sentence text alone gives (money, commodities, casualties, target, statistic), once per sentence."""
-    cached = getattr(sent, "_qualifier_parts", None)
-    if cached is not None:
-        return cached
-    text = sent.text
-    low = text.lower()
-    parts: dict = {}
-    has_digit = _ANY_DIGIT.search(text) is not None
+def _money_parts(text: str, low: str) -> dict:
     money: dict = {}
     if any(w in low for w in ("$", "€", "£", "usd", "dollar", "euro", "pound", "rupee", "afghani")):
         for m in _AMOUNT.finditer(text):
@@ -60,7 +52,10 @@ def _text_parts(sent) -> dict:
     found = [w for w in COMMODITIES if w in low and re.search(rf"\b{w}\b", low)]
     if found:
         money["commodity"] = found[0] if len(found) == 1 else found
-    parts["money"] = money
+    return money
+
+
+def _attack_parts(text: str, has_digit: bool) -> dict:
     attack: dict = {}
     if has_digit:
         km = _KILLED.search(text)
@@ -76,21 +71,38 @@ def _text_parts(sent) -> dict:
     tg = _TARGET.search(text)
     if tg:
         attack["target"] = tg.group(1).lower()
-    parts["attack"] = attack
-    st = _STAT.search(text) if has_digit else None
-    parts["statistic"] = st.group(0) if st else None
-    sent._qualifier_parts = parts
-    return parts
+    return attack
+
+
+def _text_parts(sent, key: str):
+    """What the sentence text alone gives (money and commodities, casualties and target, a statistic),
+    computed once per sentence and only for the predicates that use it."""
+    cache = getattr(sent, "_qualifier_parts", None)
+    if cache is None:
+        cache = sent._qualifier_parts = {}
+    if key not in cache:
+        text = sent.text
+        has_digit = _ANY_DIGIT.search(text) is not None
+        if key == "money":
+            cache[key] = _money_parts(text, text.lower())
+        elif key == "attack":
+            cache[key] = _attack_parts(text, has_digit)
+        else:
+            st = _STAT.search(text) if has_digit else None
+            cache[key] = st.group(0) if st else None
+    return cache[key]
+
+
+_PLACE_PREDICATES = frozenset({"attacks", "fights", "finances", "trades_with", "supports", "operates_in"})
 
 
 def qualifiers_for(sent, tm, c) -> dict:
-    parts = _text_parts(sent)
     q: dict = {}
     if c.predicate in _MONEY_PREDICATES:
-        q.update(parts["money"])
+        q.update(_text_parts(sent, "money"))
     if c.predicate in _ATTACK_PREDICATES:
-        q.update(parts["attack"])
-    if c.predicate in _ATTACK_PREDICATES | _MONEY_PREDICATES | {"operates_in"}:
+        q.update(_text_parts(sent, "attack"))
+    if c.predicate in _PLACE_PREDICATES:
         used = {c.subject_id, c.object_id}
         for k, m in enumerate(sent.mentions):
             if m.kind == "place" and m.entity_id not in used:
@@ -100,6 +112,7 @@ def qualifiers_for(sent, tm, c) -> dict:
                 ):
                     q["place"] = m.entity_id
                     break
-    if parts["statistic"]:
-        q["statistic"] = parts["statistic"]
+    stat = _text_parts(sent, "statistic")
+    if stat:
+        q["statistic"] = stat
     return q
