@@ -82,6 +82,7 @@ def samples(location: str, n: int = 300) -> dict:
             "documents": pick("SELECT id FROM documents ORDER BY random() LIMIT :n"),
             "names": pick("SELECT substr(name, 1, 4) FROM entities ORDER BY random() LIMIT :n"),
         }
+        out["n_claims"] = int(conn.execute(text("SELECT count(*) FROM claims")).scalar())
     kb.close()
     return out
 
@@ -197,12 +198,15 @@ def main() -> None:
             for name, make in eps.items():
                 if name not in few:
                     c.get(make())
+        load = [os.getloadavg()[0]]
         t0 = time.perf_counter()
         threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
         for t in threads:
             t.start()
         for t in threads:
-            t.join()
+            while t.is_alive():
+                t.join(5)
+                load.append(os.getloadavg()[0])
         wall = time.perf_counter() - t0
         hwm = vm_hwm_mb(server.pid)
     finally:
@@ -218,7 +222,7 @@ def main() -> None:
         rows.append({"endpoint": name, "n": len(xs), "errors": errors[name], "p50_ms": round(pct(xs, 50), 1),
                      "p95_ms": round(pct(xs, 95), 1), "max_ms": round(max(xs), 1) if xs else None})
     result = {
-        "benchmark": "api", "claims": args.claims if built else None, "kb": location if args.kb else "generated",
+        "benchmark": "api", "claims": s["n_claims"], "kb": location if args.kb else "generated",
         "built": built, "requests": len(all_lat), "errors": sum(errors.values()), "concurrency": args.concurrency,
         "wall_seconds": round(wall, 1), "throughput_rps": round(len(all_lat) / wall, 1) if wall else None,
         "p50_ms": round(pct(all_lat, 50), 1), "p95_ms": round(pct(all_lat, 95), 1),
@@ -227,7 +231,8 @@ def main() -> None:
         "server_peak_rss_mb": round(hwm, 1) if hwm else None,
         "client_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "few": sorted(few), "endpoints": rows, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                                       "load_avg": os.getloadavg()},
+                                       "load_avg": os.getloadavg(),
+                                       "load_avg_during": [round(min(load), 2), round(max(load), 2)]},
         "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     print(f"\nAPI latency, {result['claims'] or '?'} claims, {result['requests']} requests, "
@@ -239,7 +244,7 @@ def main() -> None:
     if few:
         print(f"{'all but ' + ', '.join(sorted(few)):28s} {len(main_lat):5d} {'':4s} "
               f"{result['p50_ms_without_few']:8.1f} {result['p95_ms_without_few']:8.1f}")
-    print(f"server peak memory {result['server_peak_rss_mb']} MB")
+    print(f"server peak memory {result['server_peak_rss_mb']} MB; load average {min(load):.1f}-{max(load):.1f}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"api-{result['claims'] or 'kb'}.json"
     out.write_text(json.dumps(result, indent=1))

@@ -57,16 +57,51 @@ def make_template(path: Path, groups: int) -> float:
     return time.perf_counter() - t
 
 
-def tokenizer_pass(corpus: Path) -> dict:
+def tokenizer_pass(corpus: Path, batch_files: int = 500) -> dict:
+    """The bare spaCy tokenizer over the corpus, read in batches of files (bounded memory; reading is not timed)."""
     import spacy
 
     nlp = spacy.blank("en")
-    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))]
-    words = sum(len(t.split()) for t in texts)
-    t0 = time.perf_counter()
-    tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(texts, batch_size=256))
-    dt = time.perf_counter() - t0
+    paths = sorted(corpus.rglob("*.txt"))
+    words = tokens = 0
+    dt = 0.0
+    for i in range(0, len(paths), batch_files):
+        texts = [p.read_text(encoding="utf-8") for p in paths[i : i + batch_files]]
+        words += sum(len(t.split()) for t in texts)
+        t0 = time.perf_counter()
+        tokens += sum(len(doc) for doc in nlp.tokenizer.pipe(texts, batch_size=256))
+        dt += time.perf_counter() - t0
     return {"words": words, "tokens": tokens, "seconds": round(dt, 2), "words_per_s": round(words / dt)}
+
+
+class LoadSampler:
+    """Samples the 1-minute load average every ``every`` seconds while a configuration runs."""
+
+    def __init__(self, every: float = 15.0):
+        import threading
+
+        self.every, self.samples = every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            if self._stop.wait(self.every):
+                return
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict:
+        xs = self.samples or [os.getloadavg()[0]]
+        return {"min": round(min(xs), 2), "mean": round(sum(xs) / len(xs), 2), "max": round(max(xs), 2),
+                "samples": len(xs)}
 
 
 def _cpu() -> float:
@@ -159,12 +194,15 @@ def main() -> None:
             configs += [(int(w), True) for w in args.workers.split(",")]
         for workers, dask in configs:
             print(f"running {workers} worker(s){' on dask' if dask else ''} ...", flush=True)
-            proc = subprocess.run([sys.executable, __file__, "--child", str(template), str(corpus), str(workers),
-                                   "1" if dask else "0", args.backend], capture_output=True, text=True, cwd=ROOT)
+            with LoadSampler() as load:
+                proc = subprocess.run([sys.executable, __file__, "--child", str(template), str(corpus), str(workers),
+                                       "1" if dask else "0", args.backend], capture_output=True, text=True, cwd=ROOT)
             if proc.returncode != 0:
                 raise SystemExit(proc.stderr[-3000:])
             r = json.loads(proc.stdout.strip().splitlines()[-1])
-            print(f"  ingest {r['ingest_s']} s, extract {r['extract_s']} s, {r['claims']:,} claims", flush=True)
+            r["load_avg_during"] = load.summary()
+            print(f"  ingest {r['ingest_s']} s, extract {r['extract_s']} s, {r['claims']:,} claims, "
+                  f"load average {r['load_avg_during']['min']}-{r['load_avg_during']['max']}", flush=True)
             runs.append(r)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

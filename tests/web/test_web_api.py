@@ -229,3 +229,31 @@ def test_unknown_ids_are_404_in_json_and_html(client):
     assert client.get("/api/documents/doc_nope").status_code == 404
     r = client.get("/entities/ent_nope", headers={"accept": "text/html"})
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+
+
+def test_entity_profile_counts_every_claim_and_shows_a_first_page_per_predicate(client, seeded):
+    from andiwali.store import KnowledgeBase
+    from andiwali.web import views
+
+    p = client.get(f"/api/entities/{seeded.ids['alpha']}").json()
+    assert p["relations_complete"] is True
+    assert p["relation_counts"] == {k: len(v) for k, v in p["relations"].items()}
+    assert sum(p["relation_counts"].values()) == p["n_claims"]
+    kb = KnowledgeBase.open(seeded.path)
+    try:
+        small = views.entity_profile(kb, seeded.ids["alpha"], per_predicate=1)
+    finally:
+        kb.close()
+    assert small["n_claims"] == p["n_claims"] and small["relation_counts"] == p["relation_counts"]
+    assert all(len(v) == 1 for v in small["relations"].values())
+    assert small["relations_complete"] is False
+    html = client.get(f"/entities/{seeded.ids['alpha']}", headers={"accept": "text/html"}).text
+    assert "Alpha Front" in html
+
+
+def test_claim_detail_counts_related_claims(client, seeded):
+    c = client.get(f"/api/claims/{seeded.ids['denied']}").json()
+    assert c["related_total"] == len(c["related"]) >= 1
+    page = client.get(f"/claims?subject={c['subject']}&predicate={c['predicate']}&object={c['object']}&status=all",
+                      headers={"accept": "text/html"})
+    assert page.status_code == 200 and f"/claims/{seeded.ids['denied']}" in page.text

@@ -209,10 +209,48 @@ CREATE INDEX documents_ingested ON documents(ingested_at, id)
     )
 
 
+#: A claim's place on a timeline: its start, else its end, else (undated) when it was reported.
+CLAIM_START = "coalesce(valid_from, valid_to, reported_at)"
+
+
+def m004_profile_indexes(conn: Connection, dialect: str) -> None:
+    """Indexes for entity profiles, claim details and timelines at scale.
+
+    (entity, created, id, status) on both sides replace the (entity, created) indexes of
+    migration 3: an entity's claims page by creation without reading rows to filter
+    on status. (entity, predicate, created, id, other entity, status) on both sides: claim counts
+    per predicate, an entity's first claims of each predicate and the claims of one
+    triple ("related claims") read the index only, in creation order. (entity, start)
+    on both sides and (start) alone: timelines page in the database. The audit log by
+    object id gets its own index (the one of migration 1 starts with the object type).
+    (document, status) replaces (document): saving a document's extraction looks up its
+    pending claims, and without statistics SQLite took the (status, confidence) index of
+    migration 3 for that, reading every pending claim once per document saved.
+    """
+    _exec(
+        conn,
+        f"""
+CREATE INDEX claims_subject_created_status ON claims(subject_id, created_at, id, status);
+CREATE INDEX claims_object_created_status ON claims(object_id, created_at, id, status, subject_id);
+DROP INDEX claims_subject_created;
+DROP INDEX claims_object_created;
+CREATE INDEX claims_subject_predicate ON claims(subject_id, predicate, created_at, id, object_id, status);
+CREATE INDEX claims_object_predicate ON claims(object_id, predicate, created_at, id, subject_id, status);
+CREATE INDEX claims_subject_start ON claims(subject_id, ({CLAIM_START}), id);
+CREATE INDEX claims_object_start ON claims(object_id, ({CLAIM_START}), id);
+CREATE INDEX claims_start ON claims(({CLAIM_START}), id);
+CREATE INDEX audit_object_id ON audit(object_id, id);
+CREATE INDEX claims_doc_status ON claims(doc_id, status);
+DROP INDEX claims_doc
+""",
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection, str], None]]] = [
     (1, "initial schema", m001_initial),
     (2, "web users and sessions", m002_web_users),
     (3, "indexes for large knowledge bases", m003_scale_indexes),
+    (4, "indexes for entity profiles, claim details and timelines", m004_profile_indexes),
 ]
 
 LATEST = MIGRATIONS[-1][0]

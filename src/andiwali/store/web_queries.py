@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from andiwali.errors import StoreError
 from andiwali.model import parse_grade
-from andiwali.store.kb import KnowledgeBase, now
+from andiwali.store.kb import _UNSTORABLE, KnowledgeBase, now
 
 ROLES = ("viewer", "analyst", "admin")
 
@@ -23,7 +23,12 @@ __all__ = [
     "add_user",
     "alias_names",
     "audit_fingerprint",
+    "cached_until_change",
     "claim_rows",
+    "claims_by_ids",
+    "document_page",
+    "entity_claim_summary",
+    "related_claims",
     "create_session",
     "delete_session",
     "delete_user_sessions",
@@ -199,6 +204,76 @@ def set_source_grade(kb: KnowledgeBase, source_id: str, grade: str, *, actor: st
 
 
 # ---- bulk reads --------------------------------------------------------------------
+class _UnchangedCache:
+    """Results of counting queries, kept until the SQLite database changes.
+
+    A dedicated read connection asks ``PRAGMA data_version``, which changes whenever
+    any other connection (this process's pool, the CLI, another server) commits: a
+    cached count is never older than the last commit. PostgreSQL has no such cheap
+    signal; there every call recounts.
+    """
+
+    def __init__(self, path: str):
+        import threading
+
+        self._path = path
+        self._conn = None
+        self._file: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+        self._version: Any = None
+        self._values: dict[Any, Any] = {}
+
+    def _current(self) -> Any:
+        """(file identity, data_version); a file replaced under the server (a restore) reopens."""
+        import os
+        import sqlite3
+
+        st = os.stat(self._path)
+        if self._conn is None or self._file != (st.st_dev, st.st_ino):
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
+            self._file = (st.st_dev, st.st_ino)
+        return self._file, self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def get(self, key: Any, compute):
+        import sqlite3
+
+        with self._lock:
+            try:
+                version = self._current()
+            except (OSError, sqlite3.Error):  # the file is gone or unreadable: do not cache
+                self._conn, self._version = None, None
+                self._values.clear()
+                version = None
+            if version is None:
+                pass
+            elif version != self._version:
+                self._values.clear()
+                self._version = version
+            elif key in self._values:
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if version is not None and self._version == version:
+                self._values[key] = value
+        return value
+
+
+def cached_until_change(kb: KnowledgeBase, key: Any, compute):
+    """``compute()``, remembered (SQLite) until the next commit to the knowledge base by anyone."""
+    if kb.dialect != "sqlite":
+        return compute()
+    cache = getattr(kb, "_unchanged_cache", None)
+    if cache is None:
+        path = kb.engine.url.database
+        if not path or path == ":memory:":
+            return compute()
+        cache = _UnchangedCache(path)
+        kb._unchanged_cache = cache
+    return cache.get(key, compute)
+
+
 def audit_fingerprint(kb: KnowledgeBase) -> tuple[int, int]:
     """Changes whenever a claim, entity, review or grade changes (for caches)."""
     with kb.engine.connect() as conn:
@@ -261,8 +336,12 @@ def pending_page(kb: KnowledgeBase, *, order: str = "desc", predicate: str | Non
         params["mc"] = float(min_confidence)
     where = " AND ".join(clauses)
     direction = "DESC" if order == "desc" else "ASC"
+    def count() -> int:
+        with kb.engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM claims WHERE {where}"), params).scalar() or 0)
+
+    total = cached_until_change(kb, ("pending", predicate, min_confidence), count)
     with kb.engine.connect() as conn:
-        total = int(conn.execute(text(f"SELECT count(*) FROM claims WHERE {where}"), params).scalar() or 0)
         ids = [r[0] for r in conn.execute(
             text(f"SELECT id FROM claims WHERE {where} ORDER BY confidence {direction}, id {direction} "
                  "LIMIT :l OFFSET :o"), params)]
@@ -318,3 +397,193 @@ def entity_page(kb: KnowledgeBase, *, q: str | None = None, kind: str | None = N
         r["aliases"] = [a for a in aliases.get(r["id"], []) if a != r["name"]][:20]
         r["claims"] = counts.get(r["id"], 0)
     return rows
+
+
+def _in(prefix: str, values: list) -> tuple[str, dict]:
+    """``(:p0,:p1,...)`` and its parameters."""
+    return ("(" + ",".join(f":{prefix}{n}" for n in range(len(values))) + ")",
+            {f"{prefix}{n}": v for n, v in enumerate(values)})
+
+
+def claims_by_ids(kb: KnowledgeBase, ids: list[str]) -> list:
+    """The claims with these ids (with their evidence), in the order of ``ids``; unknown ids are left out."""
+    ids = list(dict.fromkeys(ids))
+    found: dict[str, Any] = {}
+    with kb.engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            inn, params = _in("i", ids[i : i + 500])
+            rows = conn.execute(text(f"SELECT * FROM claims WHERE id IN {inn}"), params).mappings().all()
+            for c in kb._claims_from_rows(conn, rows):
+                found[c.id] = c
+    return [found[i] for i in ids if i in found]
+
+
+def entity_claim_summary(kb: KnowledgeBase, entity_id: str, *, per_predicate: int = 25) -> dict:
+    """Counts and first pages of the claims an entity is subject or object of (any status).
+
+    ``{"n_claims": total, "by_predicate": {predicate: n}, "ids": [...]}`` where ``ids``
+    holds, for each predicate, its first ``per_predicate`` claims in creation order.
+    Counts and pages read the (entity, predicate, other, status, created) indexes of
+    migration 4, never the claims of a popular entity one by one.
+    """
+    by_pred: dict[str, int] = {}
+    pages: dict[str, list[tuple[str, str]]] = {}
+    sides = (("subject_id", ""), ("object_id", " AND subject_id <> :e"))  # a claim about itself counts once
+    with kb.engine.connect() as conn:
+        for col, extra in sides:
+            for pred, n in conn.execute(
+                text(f"SELECT predicate, count(*) FROM claims WHERE {col} = :e{extra} GROUP BY predicate"),
+                {"e": entity_id},
+            ):
+                by_pred[pred] = by_pred.get(pred, 0) + int(n)
+        for pred in sorted(by_pred):
+            rows: list[tuple[str, str]] = []
+            for col, extra in sides:
+                rows += [(r[0], r[1]) for r in conn.execute(
+                    text(f"SELECT created_at, id FROM claims WHERE {col} = :e AND predicate = :p{extra} "
+                         "ORDER BY created_at, id LIMIT :l"),
+                    {"e": entity_id, "p": pred, "l": per_predicate},
+                )]
+            pages[pred] = [i for _t, i in sorted(rows)[:per_predicate]]
+    return {"n_claims": sum(by_pred.values()), "by_predicate": dict(sorted(by_pred.items())),
+            "ids": [i for pred in sorted(pages) for i in pages[pred]]}
+
+
+def related_claims(kb: KnowledgeBase, subject: str, predicate: str, object: str, *, exclude: str | None = None,
+                   limit: int = 100) -> tuple[int, list[dict]]:
+    """(how many claims share this triple, the first ``limit`` of them without evidence) for claim details."""
+    params = {"s": subject, "p": predicate, "o": object, "x": exclude or "", "l": limit}
+    where = "subject_id = :s AND predicate = :p AND object_id = :o AND id <> :x"
+    with kb.engine.connect() as conn:
+        total = int(conn.execute(text(f"SELECT count(*) FROM claims WHERE {where}"), params).scalar() or 0)
+        rows = [dict(r) for r in conn.execute(
+            text("SELECT id, polarity, valid_from, valid_to, reported_at, status, confidence FROM claims "
+                 f"WHERE {where} ORDER BY created_at, id LIMIT :l"), params).mappings()]
+    return total, rows
+
+
+#: Full-text queries that match more documents than this rank only the newest this many matches
+#: (bm25 / ts_rank score every candidate before the first page; a very common word matches most documents).
+SEARCH_RANK_CAP = 2000
+
+
+def document_page(kb: KnowledgeBase, *, q: str | None = None, source: str | None = None, format: str | None = None,
+                  language: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                  limit: int = 500, offset: int = 0, rank_cap: int = SEARCH_RANK_CAP) -> list[dict]:
+    """One page of documents (without text), filtered in the database.
+
+    Without ``q``: in ingestion order. With ``q`` (words, all must occur; no query syntax):
+    best matches first (FTS5 bm25 on SQLite, ts_rank on PostgreSQL). When more than
+    ``rank_cap`` documents match, the newest ``rank_cap`` matches are ranked.
+    """
+    clauses, params = [], {"l": limit, "o": offset, "cap": rank_cap}
+    if source:
+        clauses.append("s.name = :src")
+        params["src"] = source
+    if format:
+        clauses.append("d.format = :fmt")
+        params["fmt"] = format
+    if language:
+        clauses.append("d.language = :lang")
+        params["lang"] = language
+    # partial dates compare as prefixes; documents without a date are left out by a date filter
+    if date_from:
+        clauses.append("d.published IS NOT NULL AND substr(d.published, 1, :nf) >= :dfrom")
+        params.update(nf=len(date_from), dfrom=date_from)
+    if date_to:
+        clauses.append("d.published IS NOT NULL AND substr(d.published, 1, :nt) <= :dto")
+        params.update(nt=len(date_to), dto=date_to)
+    cols = KnowledgeBase._DOC_COLS
+    terms = [t for t in str(q or "").split() if not _UNSTORABLE.search(t)]
+    with kb.engine.connect() as conn:
+        if not (q and q.strip()):
+            where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+            rows = conn.execute(text(f"SELECT {cols} FROM documents d LEFT JOIN sources s ON s.id = d.source_id "
+                                     f"{where} ORDER BY d.ingested_at, d.id LIMIT :l OFFSET :o"), params).mappings()
+            return [kb._doc_row(r, False) for r in rows]
+        if not terms:
+            return []
+        extra = (" AND " + " AND ".join(clauses)) if clauses else ""
+        if kb.dialect == "sqlite":
+            params["q"] = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+            ranked = (
+                "SELECT doc_id FROM ("
+                "SELECT f.doc_id AS doc_id, f.rank AS r, f.rowid AS fr FROM documents_fts f "
+                + ("JOIN documents d ON d.id = f.doc_id LEFT JOIN sources s ON s.id = d.source_id " if extra else "")
+                + f"WHERE documents_fts MATCH :q{extra} ORDER BY f.rowid DESC LIMIT :cap"
+                ") ORDER BY r, fr DESC LIMIT :l OFFSET :o"
+            )
+        else:
+            params["q"] = " ".join(terms)
+            ranked = (
+                "SELECT id FROM ("
+                "SELECT d.id AS id, ts_rank(d.tsv, query) AS r FROM ("
+                "SELECT d.id FROM documents d LEFT JOIN sources s ON s.id = d.source_id, "
+                f"plainto_tsquery('simple', :q) query WHERE d.tsv @@ query{extra} "
+                "ORDER BY d.ingested_at DESC, d.id DESC LIMIT :cap) c "
+                "JOIN documents d ON d.id = c.id, plainto_tsquery('simple', :q) query"
+                ") ranked ORDER BY r DESC, id LIMIT :l OFFSET :o"
+            )
+        ids = [r[0] for r in conn.execute(text(ranked), params)]
+        if not ids:
+            return []
+        inn, p = _in("i", ids)
+        found = conn.execute(text(f"SELECT {cols} FROM documents d LEFT JOIN sources s ON s.id = d.source_id "
+                                  f"WHERE d.id IN {inn}"), p).mappings().all()
+    docs = {r["id"]: kb._doc_row(r, False) for r in found}
+    return [docs[i] for i in ids if i in docs]
+
+
+def timeline_rows(kb: KnowledgeBase, *, entity: str | None = None, predicates: list[str] | None = None,
+                  date_from: str | None = None, date_to: str | None = None, limit: int = 2000) -> list[dict]:
+    """Dated claims (not rejected) sorted by start, without evidence: the timeline's rows.
+
+    A claim's start is its valid_from (else its valid_to; when undated, its reported_at);
+    rows without any are left out. Sorted by start and id in the database, along the
+    (entity, start) and (start) indexes of migration 4: a page reads about ``limit`` rows
+    per side, not every claim of a popular entity.
+    """
+    from andiwali.store.migrations import CLAIM_START as key
+
+    where, params = KnowledgeBase._claim_filters(date_from=date_from, date_to=date_to)
+    clauses = [where[len("WHERE "):]] if where else []
+    clauses.append(f"{key} IS NOT NULL")
+    if predicates is not None:
+        if not predicates:
+            return []
+        inn, p = _in("pr", list(predicates))
+        clauses.append(f"predicate IN {inn}")
+        params.update(p)
+    params["l"] = limit
+    cols = "id, subject_id, predicate, object_id, polarity, valid_from, valid_to, reported_at, status"
+    sides = [""] if not entity else ["subject_id = :ent AND ", "object_id = :ent AND subject_id <> :ent AND "]
+    if entity:
+        params["ent"] = entity
+    rows: list[dict] = []
+    with kb.engine.connect() as conn:
+        for side in sides:
+            q = (f"SELECT {cols}, {key} AS start_key FROM claims WHERE {side}{' AND '.join(clauses)} "
+                 f"ORDER BY {key}, id LIMIT :l")
+            rows += [dict(r) for r in conn.execute(text(q), params).mappings()]
+    rows.sort(key=lambda r: (r["start_key"], r["id"]))
+    for r in rows:
+        del r["start_key"]
+    return rows[:limit]
+
+
+def entity_claims_page(kb: KnowledgeBase, entity: str, *, limit: int = 500, offset: int = 0, **filters: Any) -> list:
+    """``kb.claims(entity=..., **filters, limit=, offset=)`` in creation order, as two ordered index scans.
+
+    ``subject_id = e OR object_id = e`` makes the database collect and sort every claim of
+    the entity before the first page; each side alone walks its (entity, created) index.
+    """
+    where, params = KnowledgeBase._claim_filters(**filters)
+    rest = (" AND " + where[len("WHERE "):]) if where else ""
+    params.update(ent=entity, n=offset + limit)
+    picked: list[tuple[str, str]] = []
+    with kb.engine.connect() as conn:
+        for side in ("subject_id = :ent", "object_id = :ent AND subject_id <> :ent"):
+            picked += [(r[0], r[1]) for r in conn.execute(
+                text(f"SELECT created_at, id FROM claims WHERE {side}{rest} ORDER BY created_at, id LIMIT :n"), params)]
+    picked.sort()
+    return claims_by_ids(kb, [i for _t, i in picked[offset : offset + limit]])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import APIRouter, Query, Request
@@ -122,11 +123,27 @@ def make_router(templates: Path) -> APIRouter:
 
     @r.get("/claims", response_class=HTMLResponse)
     def claims(request: Request, status: Annotated[str | None, Query(max_length=16)] = None,
-               predicate: Annotated[str | None, Query(max_length=64)] = None):
-        rows = views.claim_list(request.app.state.kb, status=status or None, predicate=predicate or None, limit=500)
+               predicate: Annotated[str | None, Query(max_length=64)] = None,
+               entity: Annotated[str | None, Query(max_length=200)] = None,
+               subject: Annotated[str | None, Query(max_length=200)] = None,
+               object: Annotated[str | None, Query(max_length=200)] = None,
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0):
+        kb = request.app.state.kb
+        rows = views.claim_list(kb, status=status or None, predicate=predicate or None, entity=entity or None,
+                                subject=subject or None, object=object or None, limit=500, offset=offset)
+        scope = {k: v for k, v in (("entity", entity), ("subject", subject), ("object", object)) if v}
+        names = {k: (kb.entity(v).name if kb.entity(v) else v) for k, v in scope.items()}
+        page = 500
+
+        def page_url(at: int) -> str:
+            params = {k: v for k, v in request.query_params.items() if k != "offset"} | {"offset": str(at)}
+            return "/claims?" + urlencode(params)
+
         return render(request, "claims.html", title="Claims", rows=rows, status=status or "",
                       predicate=predicate or "", predicates=sorted(ontology().predicates),
-                      statuses=list(ontology().review_statuses))
+                      statuses=list(ontology().review_statuses), scope=scope, scope_names=names,
+                      page=page, prev_url=page_url(max(0, offset - page)) if offset else None,
+                      next_url=page_url(offset + page) if len(rows) >= page else None)
 
     @r.get("/claims/{claim_id}", response_class=HTMLResponse)
     def claim(request: Request, claim_id: str):

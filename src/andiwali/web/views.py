@@ -109,12 +109,23 @@ def entity_list(kb: KnowledgeBase, *, q: str | None = None, kind: str | None = N
     return web_queries.entity_page(kb, q=q, kind=kind, limit=min(limit, MAX_LIST), offset=offset)
 
 
-def entity_profile(kb: KnowledgeBase, entity_id: str) -> dict[str, Any]:
-    """Names and aliases with their sources, kind, parent and branches, relations by predicate, timeline."""
+#: Claims shown per predicate on an entity profile (the counts cover them all; the claims list pages the rest).
+PROFILE_PER_PREDICATE = 10
+
+
+def entity_profile(kb: KnowledgeBase, entity_id: str, *, per_predicate: int = PROFILE_PER_PREDICATE) -> dict[str, Any]:
+    """Names and aliases with their sources, kind, parent and branches, relations by predicate, timeline.
+
+    Relations hold the first ``per_predicate`` claims of each predicate (in creation
+    order, shown by date); ``relation_counts`` and ``n_claims`` count them all, and
+    ``relations_complete`` says whether every claim is shown. The timeline covers
+    the claims shown (``/api/timeline?entity=`` has them all).
+    """
     e = kb.entity(entity_id)
     if e is None:
         raise NotFound(f"no entity {entity_id}")
-    claims = kb.claims(entity=entity_id, status="all")
+    summary = web_queries.entity_claim_summary(kb, entity_id, per_predicate=per_predicate)
+    claims = web_queries.claims_by_ids(kb, summary["ids"])
     labels = _labels(kb, [x for c in claims for x in (c.subject, c.object, c.attributed_to)] + [e.parent, e.id])
     docs = _docs_brief(kb, {ev.doc_id for c in claims for ev in c.evidence})
     from sqlalchemy import text
@@ -168,7 +179,10 @@ def entity_profile(kb: KnowledgeBase, entity_id: str) -> dict[str, Any]:
         "parent": labels.get(e.parent) if e.parent else None,
         "branches": branches,
         "relations": dict(sorted(relations.items())),
-        "n_claims": len(claims),
+        "relation_counts": summary["by_predicate"],
+        "relations_per_predicate": per_predicate,
+        "relations_complete": len(claims) == summary["n_claims"],
+        "n_claims": summary["n_claims"],
         "timeline": timeline,
     }
 
@@ -184,10 +198,17 @@ def claim_list(kb: KnowledgeBase, *, status: str | None = None, predicate: str |
         raise BadRequest(f"unknown predicate {predicate!r}")
     date_from = _check_date(date_from, "date_from")
     date_to = _check_date(date_to, "date_to")
-    claims = kb.claims(status=status, predicate=predicate, entity=entity, subject=subject, object=object,
-                       doc_id=doc_id, date_from=date_from, date_to=date_to, min_confidence=min_confidence,
-                       limit=min(limit, MAX_LIST), offset=offset)
+    filters = {"status": status, "predicate": predicate, "subject": subject, "object": object, "doc_id": doc_id,
+               "date_from": date_from, "date_to": date_to, "min_confidence": min_confidence}
+    if entity:
+        claims = web_queries.entity_claims_page(kb, entity, limit=min(limit, MAX_LIST), offset=offset, **filters)
+    else:
+        claims = kb.claims(**filters, limit=min(limit, MAX_LIST), offset=offset)
     return _claims_brief(kb, claims)
+
+
+#: Claims of the same triple listed on a claim's detail (``related_total`` counts them all).
+RELATED_LIMIT = 100
 
 
 def claim_detail(kb: KnowledgeBase, claim_id: str) -> dict[str, Any]:
@@ -201,14 +222,11 @@ def claim_detail(kb: KnowledgeBase, claim_id: str) -> dict[str, Any]:
     d["predicate_meaning"] = pred.meaning if pred else None
     d["sign"] = pred.sign if pred else 0
     d["audit"] = kb.audit_log(object_id=claim_id, limit=100)
-    # same triple, other claims: support and contradiction
-    related = kb.claims(subject=c.subject, predicate=c.predicate, object=c.object, status="all")
-    d["related"] = [
-        {"id": r.id, "polarity": r.polarity, "valid_from": r.valid_from, "valid_to": r.valid_to,
-         "reported_at": r.reported_at, "status": r.status, "confidence": r.confidence,
-         "contradicts": r.polarity != c.polarity}
-        for r in related if r.id != c.id
-    ]
+    # same triple, other claims: support and contradiction (the first RELATED_LIMIT, and how many there are)
+    total, related = web_queries.related_claims(kb, c.subject, c.predicate, c.object, exclude=c.id,
+                                                limit=RELATED_LIMIT)
+    d["related"] = [r | {"contradicts": r["polarity"] != c.polarity} for r in related]
+    d["related_total"] = total
     return d
 
 
@@ -221,7 +239,7 @@ def review_queue(kb: KnowledgeBase, *, order: str = "desc", predicate: str | Non
         raise BadRequest(f"unknown predicate {predicate!r}")
     total, ids = web_queries.pending_page(kb, order=order, predicate=predicate, min_confidence=min_confidence,
                                           limit=min(limit, 2000), offset=offset)
-    claims = [c for c in (kb.claim(i) for i in ids) if c is not None]
+    claims = web_queries.claims_by_ids(kb, ids)
     items = _claims_brief(kb, claims)
     versions = web_queries.claim_versions(kb, ids)
     for it in items:
@@ -260,29 +278,16 @@ def document_list(kb: KnowledgeBase, *, q: str | None = None, source: str | None
                   limit: int = 500, offset: int = 0) -> list[dict]:
     date_from = _check_date(date_from, "date_from")
     date_to = _check_date(date_to, "date_to")
-    docs = kb.search_documents(q, limit=MAX_LIST) if q and q.strip() else kb.documents()
-    out = []
-    for d in docs:
-        if source and d.get("source") != source:
-            continue
-        if format and d.get("format") != format:
-            continue
-        if language and d.get("language") != language:
-            continue
-        pub = d.get("published") or ""
-        if date_from and (not pub or pub[: len(date_from)] < date_from):
-            continue
-        if date_to and (not pub or pub[: len(date_to)] > date_to):
-            continue
-        out.append({
-            "id": d["id"], "title": d.get("title") or d.get("doc_key"), "key": d.get("doc_key"),
-            "published": d.get("published"), "source": d.get("source"),
-            "grade": (d.get("reliability") or "F") + (d.get("credibility") or "6"),
-            "format": d.get("format"), "language": d.get("language"), "n_chars": d.get("n_chars"),
-            "version": d.get("version"), "duplicate_of": d.get("duplicate_of"),
-            "ingested_at": d.get("ingested_at"), "extracted_at": d.get("extracted_at"),
-        })
-    return out[offset : offset + min(limit, MAX_LIST)]
+    docs = web_queries.document_page(kb, q=q, source=source, format=format, language=language,
+                                     date_from=date_from, date_to=date_to, limit=min(limit, MAX_LIST), offset=offset)
+    return [{
+        "id": d["id"], "title": d.get("title") or d.get("doc_key"), "key": d.get("doc_key"),
+        "published": d.get("published"), "source": d.get("source"),
+        "grade": (d.get("reliability") or "F") + (d.get("credibility") or "6"),
+        "format": d.get("format"), "language": d.get("language"), "n_chars": d.get("n_chars"),
+        "version": d.get("version"), "duplicate_of": d.get("duplicate_of"),
+        "ingested_at": d.get("ingested_at"), "extracted_at": d.get("extracted_at"),
+    } for d in docs]
 
 
 def document_detail(kb: KnowledgeBase, doc_id: str) -> dict[str, Any]:
@@ -329,28 +334,24 @@ def timeline(kb: KnowledgeBase, *, entity: str | None = None, layer: str | None 
         raise BadRequest(f"unknown layer {layer!r}")
     date_from = _check_date(date_from, "date_from")
     date_to = _check_date(date_to, "date_to")
-    claims = kb.claims(entity=entity or None, date_from=date_from, date_to=date_to)
     onto = ontology()
-    rows = []
-    for c in claims:
-        if layer and onto.predicates[c.predicate].layer != layer:
-            continue
-        start = c.valid_from or (c.reported_at if c.undated else None)
-        end = c.valid_to or (c.reported_at if c.undated else None)
-        if not (start or end):
-            continue
-        rows.append((start or end, c))
-    rows.sort(key=lambda r: (r[0], r[1].id))
-    rows = rows[: min(limit, MAX_LIST)]
-    labels = _labels(kb, [x for _s, c in rows for x in (c.subject, c.object)])
+    preds = [p for p, d in onto.predicates.items() if d.layer == layer] if layer else None
+    rows = web_queries.timeline_rows(kb, entity=entity or None, predicates=preds, date_from=date_from,
+                                     date_to=date_to, limit=min(limit, MAX_LIST))
+    labels = _labels(kb, [x for r in rows for x in (r["subject_id"], r["object_id"])])
     items = []
-    for _s, c in rows:
-        p = onto.predicates[c.predicate]
+    for r in rows:
+        p = onto.predicates[r["predicate"]]
+        undated = r["valid_from"] is None and r["valid_to"] is None
+        neg = "not " if r["polarity"] == "negated" else ""
         items.append({
-            "claim_id": c.id, "label": claim_label(c, labels), "predicate": c.predicate, "layer": p.layer,
-            "sign": p.sign, "from": c.valid_from or (c.reported_at if c.undated else None),
-            "to": c.valid_to or (c.reported_at if c.undated else None), "open_end": bool(c.valid_from and not c.valid_to),
-            "undated": c.undated, "event": c.predicate == "attacks", "polarity": c.polarity, "status": c.status,
+            "claim_id": r["id"],
+            "label": f"{labels[r['subject_id']]['name']} {neg}{r['predicate']} {labels[r['object_id']]['name']}",
+            "predicate": r["predicate"], "layer": p.layer, "sign": p.sign,
+            "from": r["valid_from"] or (r["reported_at"] if undated else None),
+            "to": r["valid_to"] or (r["reported_at"] if undated else None),
+            "open_end": bool(r["valid_from"] and not r["valid_to"]),
+            "undated": undated, "event": r["predicate"] == "attacks", "polarity": r["polarity"], "status": r["status"],
         })
     return {"items": items, "total": len(items)}
 
@@ -498,6 +499,7 @@ def audit(kb: KnowledgeBase, *, object_id: str | None = None, limit: int = 200) 
 
 def overview(kb: KnowledgeBase) -> dict[str, Any]:
     onto = ontology()
-    return {"counts": kb.counts(), "layers": list(onto.layers), "predicates": sorted(onto.predicates),
+    counts = web_queries.cached_until_change(kb, "counts", kb.counts)
+    return {"counts": dict(counts), "layers": list(onto.layers), "predicates": sorted(onto.predicates),
             "kinds": list(onto.entity_kinds), "statuses": list(onto.review_statuses),
             "modalities": list(onto.modalities), "polarities": list(onto.polarities)}
