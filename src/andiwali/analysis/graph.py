@@ -141,6 +141,22 @@ def node_attrs(eid: str, entities: Mapping[str, EntityInfo]) -> dict:
     return out
 
 
+
+def doc_info(d: str, docs: dict, cache: dict) -> tuple:
+    """(report key, grade factor, grade sum, source) of document d, cached: a document without a record
+    counts with the no-document grade."""
+    dinfo = cache.get(d)
+    if dinfo is None:
+        info = docs.get(d)
+        if info is None:
+            grade = st.NO_DOCUMENT_GRADE
+            dinfo = ("doc:" + d, st.grade_factor(*grade), grade[0] + grade[1], None)
+        else:
+            dinfo = (info.key or "doc:" + d, st.grade_factor(info.reliability, info.credibility),
+                     info.reliability + info.credibility, info.source)
+        cache[d] = dinfo
+    return dinfo
+
 class _Tie:
     __slots__ = ("claims", "intervals", "conf", "reports", "sources", "grades", "vf", "vt", "n_undated",
                  "n_attributed", "quote")
@@ -268,20 +284,7 @@ class _View:
         if not c.doc_ids:
             grade = st.REFERENCE_GRADE if c.extractor == "reference" else st.NO_DOCUMENT_GRADE
             return (("claim:" + c.id, cf * st.grade_factor(*grade)),)
-        out = []
-        for d in c.doc_ids:
-            dinfo = self.doc_cache.get(d)
-            if dinfo is None:
-                info = self.docs.get(d)
-                if info is None:
-                    grade = st.NO_DOCUMENT_GRADE
-                    dinfo = ("doc:" + d, st.grade_factor(*grade), grade[0] + grade[1], None)
-                else:
-                    dinfo = (info.key or "doc:" + d, st.grade_factor(info.reliability, info.credibility),
-                             info.reliability + info.credibility, info.source)
-                self.doc_cache[d] = dinfo
-            out.append((dinfo[0], cf * dinfo[1]))
-        return tuple(out)
+        return tuple((dinfo[0], cf * dinfo[1]) for dinfo in (doc_info(d, self.docs, self.doc_cache) for d in c.doc_ids))
 
     def aggregate(self, claims) -> tuple[dict, dict, dict]:
         """(ties, negated claims by triple, counts) over the claims."""
@@ -339,17 +342,7 @@ class _View:
             cf = c.confidence * modality_factor.get(c.modality, 1.0) * (attributed_factor if c.attributed_to else 1.0)
             if c.doc_ids:
                 for d in c.doc_ids:
-                    dinfo = doc_cache.get(d)
-                    if dinfo is None:
-                        info = docs.get(d)
-                        if info is None:
-                            grade = st.NO_DOCUMENT_GRADE
-                            dinfo = ("doc:" + d, st.grade_factor(*grade), grade[0] + grade[1], None)
-                        else:
-                            dinfo = (info.key or "doc:" + d, st.grade_factor(info.reliability, info.credibility),
-                                     info.reliability + info.credibility, info.source)
-                        doc_cache[d] = dinfo
-                    rk, gf, gs, src = dinfo
+                    rk, gf, gs, src = doc_info(d, docs, doc_cache)
                     w = cf * gf
                     if w > t.reports.get(rk, -1.0):
                         t.reports[rk] = w

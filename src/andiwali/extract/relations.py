@@ -592,6 +592,23 @@ _DIGIT = re.compile(r"\d")
 _DEMONYM = re.compile(r"(?:i|an|ese|ish|ic)$")
 
 
+def _np_head(sent: Sentence, k: int, kinds) -> int | None:
+    """The last mention of ``kinds`` in the noun phrase starting at token k ("-backed [Houthi] rebels",
+    "-based al-Qa'ida coalition [JNIM]"): words of NP_INNER and mentions, up to ten tokens."""
+    start, last = k, None
+    while k < sent.n and k < start + 10:
+        mi = sent.mention_at[k]
+        if mi >= 0:
+            if sent.mentions[mi].kind in kinds:
+                last = mi
+            k = sent.mrange[mi][1]
+            continue
+        if sent.lowers[k] not in NP_INNER:
+            break
+        k += 1
+    return last
+
+
 def _names_entity(ctx, m: Mention, low: str) -> bool:
     """True when the word is the entity's own name ("Khorasan"), not an adjective made from it ("Yemeni")."""
     e = ctx.gazetteer.entities.get(m.entity_ids[0]) or ctx.entities.get(m.entity_ids[0])
@@ -960,17 +977,7 @@ class RuleEngine:
             j = tm.start - 1
             if j < 0 or sent.mention_at[j] < 0 or sent.mentions[sent.mention_at[j]].kind not in sk:
                 return []
-            k, last = tm.end, None
-            while k < sent.n and k < tm.end + 10:
-                mi = sent.mention_at[k]
-                if mi >= 0:
-                    if sent.mentions[mi].kind in ok:
-                        last = mi
-                    k = sent.mrange[mi][1]
-                    continue
-                if sent.lowers[k] not in NP_INNER:
-                    break
-                k += 1
+            last = _np_head(sent, tm.end, ok)
             if last is None:
                 return []
             return self._pairs(sent, [sent.mention_at[j]], [last], tm)
@@ -980,17 +987,7 @@ class RuleEngine:
             j = tm.start - 1
             if j < 0 or sent.mention_at[j] < 0 or sent.mentions[sent.mention_at[j]].kind not in ok:
                 return []
-            k, last = tm.end, None
-            while k < sent.n and k < tm.end + 10:
-                mi = sent.mention_at[k]
-                if mi >= 0:
-                    if sent.mentions[mi].kind in sk:
-                        last = mi
-                    k = sent.mrange[mi][1]
-                    continue
-                if sent.lowers[k] not in NP_INNER:
-                    break
-                k += 1
+            last = _np_head(sent, tm.end, sk)
             if last is None and j >= 3 and sent.lowers[j - 1] in ("a", "an", "the") and sent.lowers[j - 2] == "," \
                     and sent.mention_at[j - 3] >= 0 and sent.mentions[sent.mention_at[j - 3]].kind in sk:
                 last = sent.mention_at[j - 3]  # "MDI, a Pakistan-based charity": the apposition's antecedent
