@@ -336,11 +336,11 @@ class SentenceSplitter:
 
         ctx = _ctx(doc)
         text = ctx.document.text
-        idx, words, lower = [], [], []
+        idx, words = [], []
         for tok in doc:
             idx.append(tok.idx)
             words.append(tok.text)
-            lower.append(tok.lower_)
+        lower = [w.lower() for w in words]
         ctx._arrays = {"n": len(doc), "idx": idx, "text": words, "lower": lower}
         cuts = []
         for m in _SENT_END.finditer(text):

@@ -1477,6 +1477,15 @@ class RuleEngine:
         if dates is None:
             dates = _dates(sent)
             state["dates_by_sent"][sent.start] = dates
+        if not dates:
+            anchors = getattr(sent, "_anchors", None)
+            if anchors is None:
+                anchors = sent._anchors = timex.find_event_anchors(sent.text, sent.start)
+            carries = getattr(sent, "_carries", None)
+            if carries is None:
+                carries = sent._carries = bool(timex.carries_over(sent.text))
+            if not anchors and not carries:
+                return  # nothing in or before the sentence can date the claim
         floor = self.floor_for(sent, tm.start)
         cs = sent.char(sent.clause_start(tm.start, floor))
         ce = sent.char(sent.clause_end(tm.end))
@@ -1513,7 +1522,7 @@ class RuleEngine:
                     break
             carries = getattr(sent, "_carries", None)
             if carries is None:
-                carries = sent._carries = timex.carries_over(sent.text)
+                carries = sent._carries = bool(timex.carries_over(sent.text))
             if kind is None and carries:
                 prev = self._previous_date(sent, state)
                 if prev and prev[1] == self._para(sent):
