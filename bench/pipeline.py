@@ -14,6 +14,7 @@ the child's max RSS and its workers' largest. Prints a table and writes bench/re
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -50,7 +51,7 @@ def make_template(path: Path, groups: int) -> float:
 
     t = time.perf_counter()
     kb = KnowledgeBase.create(path, with_reference=False)
-    kb.load_reference(synthetic_gazetteer(groups, base=bundled_gazetteer()))
+    kb.load_reference(synthetic_gazetteer(groups, base=copy.deepcopy(bundled_gazetteer())))
     with kb.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     kb.close()

@@ -37,10 +37,13 @@ hostile_text = st.lists(piece, max_size=20).map("".join)
 
 @pytest.fixture(scope="module")
 def gazetteer():
+    import copy
+
     from andiwali.model.reference import bundled_gazetteer
     from andiwali.scale.synth import synthetic_gazetteer
 
-    return synthetic_gazetteer(30, base=bundled_gazetteer())
+    # a copy: the bundled gazetteer is cached and shared by every test in the session
+    return synthetic_gazetteer(30, base=copy.deepcopy(bundled_gazetteer()))
 
 
 def _check_result(doc: Document, result) -> None:
