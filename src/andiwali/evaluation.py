@@ -70,7 +70,9 @@ class NameKeys:
         return self.key(ent.get("name"))
 
 
-def _triple(keys: NameKeys, s: Any, p: str, o: Any, pol: str, by_entity: bool) -> tuple:
+def triple_key(keys: NameKeys, s: Any, p: str, o: Any, pol: str, by_entity: bool) -> tuple:
+    """The comparable key of a claim: gold names (by_entity False) or predicted entities through ``keys``,
+    symmetric predicates in one order."""
     ks = keys.key_entity(s) if by_entity else keys.key(s)
     ko = keys.key_entity(o) if by_entity else keys.key(o)
     if p in ontology().predicates and ontology().predicates[p].symmetric and (ko or "") < (ks or ""):
@@ -130,13 +132,13 @@ def score_document(report: Report, doc: str, gold_claims: list[dict], predicted:
     seen: set[tuple] = set()
     preds: list[tuple[tuple, dict]] = []
     for p in predicted:
-        t = _triple(keys, p["subject"], p["predicate"], p["object"], p.get("polarity", "asserted"), True)
+        t = triple_key(keys, p["subject"], p["predicate"], p["object"], p.get("polarity", "asserted"), True)
         ident = (t, keys.key(p.get("attributed_to")), p.get("valid_from"), p.get("valid_to"))
         if ident in seen:
             continue
         seen.add(ident)
         preds.append((t, p))
-    golds = [(_triple(keys, g["subject"], g["predicate"], g["object"], g.get("polarity", "asserted"), False), g) for g in gold_claims]
+    golds = [(triple_key(keys, g["subject"], g["predicate"], g["object"], g.get("polarity", "asserted"), False), g) for g in gold_claims]
     used_pred: set[int] = set()
     matched_keys: set[tuple] = set()
     optional_keys = {t for t, g in golds if g.get("optional")}
@@ -256,38 +258,33 @@ def score_sentences(path: str | Path, *, min_confidence: float = 0.5, verbose: b
 
     Each line: ``{"text": "...", "claims": [[subject, predicate, object, polarity], ...]}``; an empty list
     means the sentence states no tie; a fifth element ``"optional"`` marks a claim that is right when
-    predicted but not required. A prediction matches when predicate and polarity are equal and each gold
-    name is the predicted entity's name or one of its aliases after name normalization (symmetric
-    predicates in either order). With ``verbose`` every miss and extra is printed.
+    predicted but not required. Gold and predicted claims are compared as :func:`evaluate` compares them
+    (:class:`NameKeys`: names through the gazetteer's aliases, symmetric predicates in either order).
+    With ``verbose`` every miss and extra is printed.
     """
     from andiwali.extract import extract_document
     from andiwali.model import Document
     from andiwali.model.reference import bundled_gazetteer
 
     gaz = gazetteer or bundled_gazetteer()
-    symmetric = {p.name for p in ontology().predicates.values() if p.symmetric}
-
-    def names(e) -> set[str]:
-        return {normalize_name(e.name)} | {normalize_name(a.name) for a in e.aliases}
-
+    keys = NameKeys(gaz)
     tp = fp = fn = 0
     per: dict[tuple[str, str], int] = {}
     p = Path(path)
     lines = [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
     for i, item in enumerate(lines):
         res = extract_document(Document(text=item["text"], key=f"{p.name}#{i}"), gaz)
-        ents = dict(gaz.entities) | {e.id: e for e in res.entities}
-        pred = [(ents[c.subject], c.predicate, ents[c.object], c.polarity)
+        ents = res.entity_names(gaz)
+        pred = [(triple_key(keys, {"id": c.subject, "name": ents[c.subject].name}, c.predicate,
+                            {"id": c.object, "name": ents[c.object].name}, c.polarity, True),
+                 ents[c.subject].name, ents[c.object].name)
                 for c in res.claims if c.confidence >= min_confidence]
         used: set[int] = set()
         for claim in sorted(item["claims"], key=len):
             s, pr, o, pol = claim[:4]
             optional = claim[4:] == ["optional"]
-            ns, no = normalize_name(s), normalize_name(o)
-            hit = next((j for j, (ps, pp, po, ppol) in enumerate(pred)
-                        if j not in used and pp == pr and ppol == pol
-                        and ((ns in names(ps) and no in names(po)) or (pr in symmetric and ns in names(po) and no in names(ps)))),
-                       None)
+            want = triple_key(keys, s, pr, o, pol, False)
+            hit = next((j for j, (k, _s, _o) in enumerate(pred) if j not in used and k == want), None)
             if hit is not None:
                 used.add(hit)
                 if not optional:
@@ -298,12 +295,12 @@ def score_sentences(path: str | Path, *, min_confidence: float = 0.5, verbose: b
                 per[(pr, "fn")] = per.get((pr, "fn"), 0) + 1
                 if verbose:
                     print(f"MISS  [{i}] {s} {pr} {o} {pol}\n      {item['text']}")
-        for j, (ps, pp, po, ppol) in enumerate(pred):
+        for j, (k, sname, oname) in enumerate(pred):
             if j not in used:
                 fp += 1
-                per[(pp, "fp")] = per.get((pp, "fp"), 0) + 1
+                per[(k[1], "fp")] = per.get((k[1], "fp"), 0) + 1
                 if verbose:
-                    print(f"EXTRA [{i}] {ps.name} {pp} {po.name} {ppol}\n      {item['text']}")
+                    print(f"EXTRA [{i}] {sname} {k[1]} {oname} {k[3]}\n      {item['text']}")
     prec = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0

@@ -24,10 +24,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from andiwali.evaluation import NameKeys, read_gold
+from andiwali.evaluation import NameKeys, read_gold, triple_key
 from andiwali.extract import calibration
 from andiwali.model import Document
-from andiwali.model.ontology import ontology
 from andiwali.model.reference import bundled_gazetteer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -40,14 +39,6 @@ def heldout_names(gold_dir: Path) -> list[str]:
     if not m:
         raise SystemExit(f"{gold_dir / 'SPLIT.md'} names no heldout profiles")
     return m.group(1).split()
-
-
-def _key(keys: NameKeys, s, p, o, pol, by_entity: bool) -> tuple:
-    ks = keys.key_entity(s) if by_entity else keys.key(s)
-    ko = keys.key_entity(o) if by_entity else keys.key(o)
-    if ontology().predicates[p].symmetric and (ko or "") < (ks or ""):
-        ks, ko = ko, ks
-    return (ks, p, ko, pol)
 
 
 def judged_claims(gold_dir: Path, docs_dir: Path) -> list[dict]:
@@ -64,12 +55,12 @@ def judged_claims(gold_dir: Path, docs_dir: Path) -> list[dict]:
             doc = Document(text=path.read_text(encoding="utf-8"), key=str(path), title=path.stem)
             res = extract_document(doc, gaz)
             ents = res.entity_names(gaz)
-            gold_keys = {_key(keys, g["subject"], g["predicate"], g["object"], g.get("polarity", "asserted"), False)
+            gold_keys = {triple_key(keys, g["subject"], g["predicate"], g["object"], g.get("polarity", "asserted"), False)
                          for g in rec["claims"]}
             for c in res.claims:
                 s = {"id": c.subject, "name": ents[c.subject].name}
                 o = {"id": c.object, "name": ents[c.object].name}
-                k = _key(keys, s, c.predicate, o, c.polarity, True)
+                k = triple_key(keys, s, c.predicate, o, c.polarity, True)
                 rule = c.extractor.split(":", 1)[1]
                 out.append({"doc": rec["doc"], "rule": rule, "predicate": c.predicate, "frame": rule.split(":")[0],
                             "features": list(getattr(c, "_features", ())), "correct": k in gold_keys})
@@ -91,14 +82,14 @@ def judged_sentences(path: Path, per_doc: int = 12) -> list[dict]:
     for i, item in enumerate(lines):
         res = extract_document(Document(text=item["text"], key=f"{path.name}#{i}"), gaz)
         ents = res.entity_names(gaz)
-        gold_keys = {_key(keys, g[0], g[1], g[2], g[3], False) for g in item["claims"]}
+        gold_keys = {triple_key(keys, g[0], g[1], g[2], g[3], False) for g in item["claims"]}
         for c in res.claims:
             s = {"id": c.subject, "name": ents[c.subject].name}
             o = {"id": c.object, "name": ents[c.object].name}
             rule = c.extractor.split(":", 1)[1]
             out.append({"doc": f"{path.name}#{i // per_doc}", "rule": rule, "predicate": c.predicate,
                         "frame": rule.split(":")[0], "features": [],
-                        "correct": _key(keys, s, c.predicate, o, c.polarity, True) in gold_keys})
+                        "correct": triple_key(keys, s, c.predicate, o, c.polarity, True) in gold_keys})
     return out
 
 
