@@ -60,12 +60,15 @@ def test_list_designations_are_loaded():
 
 def test_renames_are_separate_entities_linked_by_succeeded_by():
     gaz = bundled_gazetteer()
-    ids = {n: gaz.by_name(n).id for n in ("GSPC", "AQIM", "al-Qaeda in Iraq", "Islamic State of Iraq", "Islamic State", "Jabhat al-Nusra", "HTS")}
+    ids = {n: gaz.by_name(n).id for n in ("GSPC", "AQIM", "al-Qaeda in Iraq", "Islamic State of Iraq", "Islamic State", "Jabhat al-Nusra",
+                                          "JFS", "HTS", "Ansar Bayt al-Maqdis", "ISIS-Sinai")}
     links = {(c.subject, c.predicate, c.object) for c in gaz.claims}
     assert (ids["GSPC"], "succeeded_by", ids["AQIM"]) in links
     assert (ids["al-Qaeda in Iraq"], "succeeded_by", ids["Islamic State of Iraq"]) in links
     assert (ids["Islamic State of Iraq"], "succeeded_by", ids["Islamic State"]) in links
-    assert (ids["Jabhat al-Nusra"], "succeeded_by", ids["HTS"]) in links
+    assert (ids["Jabhat al-Nusra"], "succeeded_by", ids["JFS"]) in links
+    assert (ids["JFS"], "merged_into", ids["HTS"]) in links
+    assert (ids["Ansar Bayt al-Maqdis"], "succeeded_by", ids["ISIS-Sinai"]) in links
 
 
 def test_states_have_iso_codes_and_places_a_part_of():

@@ -114,7 +114,9 @@ def test_cli_resolve_follows_former_names(tmp_path, monkeypatch):
     assert res.exit_code == 0, res.output
     nusra, aqap = [json.loads(x) for x in res.stdout.strip().splitlines()]
     assert nusra["entity"]["name"] == "Hay'at Tahrir al-Sham"
-    assert nusra["via"] == [{"id": nusra["candidates"][0]["id"], "name": "al-Nusrah Front", "predicate": "succeeded_by"}]
+    # renamed Jabhat Fath al-Sham (2016), which merged into HTS (2017): the path names both steps
+    assert nusra["via"][0] == {"id": nusra["candidates"][0]["id"], "name": "al-Nusrah Front", "predicate": "succeeded_by"}
+    assert [(v["name"], v["predicate"]) for v in nusra["via"][1:]] == [("Jabhat Fath al-Sham", "merged_into")]
     assert nusra["candidates"][0]["name"] == "al-Nusrah Front"  # the historical entity stays a candidate
     assert set(aqap) == {"query", "entity", "candidates"}  # "via" only for a former name
     res = CliRunner().invoke(app, ["entities", "resolve", "Jabhat al-Nusrah", "--historical", "--json"])

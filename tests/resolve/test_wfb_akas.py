@@ -176,7 +176,8 @@ def test_former_names_resolve_to_the_historical_entity_by_default(shared_dir):
         ("al-Qa’ida in Iraq", "al-Qaeda in Iraq", "Islamic State"),
         ("Islamic State of Iraq", "Islamic State of Iraq", "Islamic State"),
         ("Egyptian al-Jihad", "Egyptian Islamic Jihad", "al-Qaeda"),
-        ("Jabhat Fath al-Sham", "al-Nusrah Front", "Hay'at Tahrir al-Sham"),
+        ("Jabhat Fath al-Sham", "Jabhat Fath al-Sham", "Hay'at Tahrir al-Sham"),
+        ("Ansar Bayt al-Maqdis", "Ansar Bayt al-Maqdis", "Islamic State Sinai Province"),
         ("Signed-in-Blood Battalion", "Al Mouakaoune Biddam", "al-Mourabitoun"),
     ]:
         assert resolve_name(aka).entity.name == historical

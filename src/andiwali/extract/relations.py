@@ -833,6 +833,8 @@ class RuleEngine:
                 if frame == "svo_become" and b < sent.n and sent.lowers[b] in ("'s", "’s", "'", "of", "-", "–"):
                     return []  # "X became Y's affiliate" is no rename
                 objs = sorted({sent.mention_at[i] for i in range(a, b) if sent.mention_at[i] >= 0})
+                if frame == "svo_become" and len(objs) > 1 and sent.mentions[objs[0]].text.lower() in ("its", "their"):
+                    objs = objs[1:]  # "X became its Sinai Province": the possessor is no new name
                 objs = sent.filt(objs, ok)
             else:
                 objs = sent.right_arg(tm.end, ok, far=t.far or frame == "svo_far", loc=frame == "svo_in",
