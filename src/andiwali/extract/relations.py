@@ -124,6 +124,10 @@ NP_INNER = frozenset(
 )
 COPULA = frozenset("is was are were be been being as became become becomes remains remained remain serves served".split())
 LIST_TOKENS = frozenset(", and or & the as well nor also ( ) both either neither".split())
+FACTION_NOUNS = frozenset("faction factions group groups wing militia militias fighters militants members unit units cell "
+                          "cells elements splinter commanders".split())
+REGION_WORDS = frozenset("east west north south northern southern eastern western central greater".split())
+PRONOUNS = frozenset("it its they their them he his him she her itself themselves".split())
 
 
 @dataclass
@@ -559,6 +563,14 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
             s = subj[0]
             if s.lower_ in ("which", "that", "who") and t.dep_ == "relcl":
                 s = t.head
+                # "X is a faction that broke away", "X, a faction that broke away": the faction is X
+                named = 0 <= s.i - sent.ts < sent.n and sent.mention_at[s.i - sent.ts] >= 0
+                if named:
+                    pass
+                elif s.dep_ == "appos" and s.head.i < s.i:
+                    s = s.head
+                elif s.dep_ == "attr" and s.head.lemma_ == "be":
+                    s = next((c for c in s.head.children if c.dep_ == "nsubj"), s)
             i = s.i - sent.ts
             if 0 <= i < tm.start and any(sent.lowers[j] in ("–", "—", ":", ";") for j in range(i + 1, tm.start)):
                 return None  # "history – has claimed ...": a line label or an earlier clause is no subject
@@ -577,6 +589,10 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
         if t.dep_ == "acl" and t.head is not t:
             t = t.head.head if t.head.head is not t.head else t.head
             continue
+        if t.dep_ == "amod" and t.head.lower_ in FACTION_NOUNS:
+            h = t.head.i - sent.ts
+            if 0 <= h < sent.n and sent.mention_at[h] < 0:
+                return "block"  # "a faction loyal to X": the faction, not a name earlier in the sentence
         if t.dep_ == "relcl":
             i = t.head.i - sent.ts
             if 0 <= i < tm.start and sent.mention_at[i] >= 0:
@@ -590,6 +606,25 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
 
 _DIGIT = re.compile(r"\d")
 _DEMONYM = re.compile(r"(?:i|an|ese|ish|ic)$")
+
+
+def _dep_noun_subject(sent: Sentence, tm: TriggerMatch, kinds) -> list[int] | None:
+    """With a parse: the subject of the verb governing a trigger noun ("X and Y ... but [maintain] close [ties]"),
+    following a shared subject into a coordinated verb phrase."""
+    t = sent.toks[tm.start]
+    for _ in range(3):
+        if t.pos_ in ("VERB", "AUX") or t.head is t:
+            break
+        if t.dep_ not in ("dobj", "attr", "pobj", "prep", "amod", "compound", "nsubj"):
+            return None
+        t = t.head
+    if t.pos_ not in ("VERB", "AUX"):
+        return None
+    v = t.i - sent.ts
+    if not 0 <= v < sent.n:
+        return None
+    dep = _dep_subject(sent, TriggerMatch(tm.trigger, v, v + 1, {}, v), kinds)
+    return dep if isinstance(dep, list) else None
 
 
 def _np_head(sent: Sentence, k: int, kinds) -> int | None:
@@ -1117,6 +1152,8 @@ class RuleEngine:
                 break
         # "X and Y have ties", "these groups engage in clashes"
         left = sent.left_arg(tm.start, kinds, floor, limit=8)
+        if not left and self.use_parse:
+            left = _dep_noun_subject(sent, tm, kinds)  # "X and Y are distinct groups but maintain close ties"
         if left:
             left = [x for x in left if x not in sent.demonyms]  # "the Syrian civil war": a place, not a party
             distinct = []
@@ -1178,9 +1215,10 @@ class RuleEngine:
             if not partner:
                 # "one of ISIS's most lethal branches": a possessor before up to three adjectives
                 j = tm.start - 1
-                while j >= 0 and tm.start - j <= 3 and sent.mention_at[j] < 0 and sent.lowers[j].isalpha() \
-                        and sent.words[j][:1].islower():
-                    j -= 1
+                while j >= 0 and tm.start - j <= 3 and (sent.mention_at[j] < 0 or sent.mention_at[j] in sent.demonyms) \
+                        and sent.lowers[j].isalpha() \
+                        and (sent.words[j][:1].islower() or sent.lowers[j] in REGION_WORDS or _DEMONYM.search(sent.lowers[j])):
+                    j -= 1  # "al-Qaeda's East African affiliate", "al-Qaeda's Yemeni branch"
                 if j >= 1 and sent.lowers[j] in ("'s", "’s") and sent.mention_at[j - 1] >= 0 \
                         and sent.mentions[sent.mention_at[j - 1]].kind in ok:
                     partner = [sent.mention_at[j - 1]]
@@ -1213,6 +1251,8 @@ class RuleEngine:
             # apposition: "the leader of Y, X" / compound "Y leader X"
             if k2 < sent.n and sent.lowers[k2] == "," and k2 + 1 < sent.n:
                 referents = sent.right_arg(k2 + 1, sk, limit=1)
+                if referents and all(sent.mentions[x].text.lower() in PRONOUNS for x in referents):
+                    referents = None  # "X, a splinter of Y, announced its ...": a pronoun is no apposition
             elif k2 == tm.end and k2 < sent.n and sent.mention_at[k2] >= 0:
                 referents = sent.right_arg(k2, sk, limit=0)
         if not referents:
