@@ -102,6 +102,48 @@ def test_profile_clauses_without_a_subject_are_about_the_profiles_group():
         assert c in got, (c, got)
 
 
+@pytest.mark.parametrize("text, expected", [
+    # an apposition naming a splinter, with a pronoun later in the sentence
+    ("Ansaru, a splinter group of Boko Haram, announced its formation in January 2012.",
+     {("Ansaru", "splinter_of", "Boko Haram", "asserted")}),
+    # capitalized regional adjectives between the possessor and the role noun
+    ("Al-Shabaab is al-Qaeda's East African affiliate.", {("al-Shabaab", "branch_of", "al-Qaeda", "asserted")}),
+    ("AQAP is al-Qaeda's Yemeni branch.", {("al-Qaeda in the Arabian Peninsula", "branch_of", "al-Qaeda", "asserted")}),
+    # a merger named as the way a group was created
+    ("In 2013 al-Mourabitoun was created through a merger between the Signed-in-Blood Battalion and MUJAO.",
+     {("Al Mouakaoune Biddam", "merged_into", "al-Mourabitoun", "asserted"),
+      ("Movement for Unity and Jihad in West Africa", "merged_into", "al-Mourabitoun", "asserted")}),
+    # a predicative adjective of hostility with the pair after "between"
+    ("Relations between al-Shabaab and ISIS have been hostile since 2015.",
+     {("al-Shabaab", "rival_of", "Islamic State", "asserted")}),
+    # "became its X": the possessor is no new name
+    ("Ansar Bayt al-Maqdis pledged allegiance to the Islamic State in 2014 and became its Sinai Province.",
+     {("Ansar Bayt al-Maqdis", "pledged_allegiance_to", "Islamic State", "asserted"),
+      ("Ansar Bayt al-Maqdis", "succeeded_by", "Islamic State Sinai Province", "asserted")}),
+    # a rename between entities the reference data keeps apart
+    ("The Nusra Front renamed itself Jabhat Fateh al-Sham in 2016.",
+     {("al-Nusrah Front", "succeeded_by", "Jabhat Fath al-Sham", "asserted")}),
+])
+def test_more_organizational_constructions(text, expected):
+    assert claims(text) == expected
+
+
+@pytest.mark.skipif(not parser_available(), reason="the English spaCy model is not installed")
+@pytest.mark.parametrize("text, expected", [
+    # the antecedent of a relative clause is the copula's named subject
+    ("Jamaat-ul-Ahrar is a faction that broke away from the Pakistani Taliban in 2014.",
+     {("Jamaat-ul-Ahrar", "splinter_of", "Tehrik-e-Taliban Pakistan", "asserted")}),
+    # a subject shared by two coordinated verb phrases
+    ("The TTP and the Afghan Taliban are distinct organizations but maintain close ties.",
+     {("Taliban", "allied_with", "Tehrik-e-Taliban Pakistan", "asserted")}),  # symmetric: stored once
+    # "a faction loyal to X": no tie between X and a name earlier in the sentence
+    ("Boko Haram split in 2016 when a faction loyal to Abu Musab al-Barnawi formed ISWAP.",
+     {("Abu Musab al-Barnawi", "leads", "Islamic State West Africa Province", "asserted")}),
+])
+def test_constructions_read_from_the_parse(text, expected):
+    assert claims(text, parser=True) == expected
+
+
 def test_profile_leadership_line_names_the_leader():
     text = "ORGANIZATION: Foo Liberation Front (FLF)\nleadership and organization – Abu Bakr al-Baghdadi (aka Abu Dua); has a shura council\n"
     assert ("Abu Bakr al-Baghdadi", "leads", "Foo Liberation Front", "asserted") in claims(text)
