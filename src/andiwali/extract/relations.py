@@ -1202,6 +1202,8 @@ class RuleEngine:
         # partner: "T of Y" / "T in Y" / "T for Y"
         if k < sent.n and sent.lowers[k] in ("of", "in", "within", "for", "to", "with", "under"):
             partner = sent.right_arg(k + 1, ok, limit=3)
+            if partner and sent.lowers[k] in ("in", "within") and any(sent.mentions[x].kind in ("state", "place") for x in partner):
+                partner = None  # "were rivals in Peru": where, not with whom
         # partner: "Y's T" / "Y T" (compound)
         if not partner:
             j = tm.start - 1
