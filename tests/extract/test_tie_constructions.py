@@ -123,9 +123,21 @@ def test_profile_clauses_without_a_subject_are_about_the_profiles_group():
     # a rename between entities the reference data keeps apart
     ("The Nusra Front renamed itself Jabhat Fateh al-Sham in 2016.",
      {("al-Nusrah Front", "succeeded_by", "Jabhat Fath al-Sham", "asserted")}),
+    # a longer trigger that finds no arguments ("fought for" a group) gives way to a shorter one
+    ("Al-Shabaab and ISIS fought for control of Bari.",
+     {("al-Shabaab", "fights", "Islamic State", "asserted"), ("Islamic State", "fights", "al-Shabaab", "asserted")}),
+    # the accused is the subject of the gerund
+    ("Washington accused Iran of arming Hezbollah.", {("Iran", "supports", "Hezbollah", "asserted")}),
+    ("Jabhat al-Nusra formally severed its links to al-Qaeda in July 2016.",
+     {("al-Nusrah Front", "allied_with", "al-Qaeda", "negated")}),
 ])
 def test_more_organizational_constructions(text, expected):
     assert claims(text) == expected
+
+
+def test_a_place_after_a_plural_role_noun_is_no_partner():
+    got = claims("The Shining Path and the MRTA were rivals in Peru during the 1980s.")
+    assert {(frozenset((s, o)), p) for s, p, o, _ in got} == {(frozenset(("Shining Path", "MRTA")), "rival_of")}
 
 
 @pytest.mark.skipif(not parser_available(), reason="the English spaCy model is not installed")

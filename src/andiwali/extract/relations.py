@@ -589,7 +589,7 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
         if t.dep_ == "acl" and t.head is not t:
             t = t.head.head if t.head.head is not t.head else t.head
             continue
-        if t.dep_ == "amod" and t.head.lower_ in FACTION_NOUNS:
+        if t.dep_ == "amod" and t.head.lower_ in FACTION_NOUNS and t.i > t.head.i:
             h = t.head.i - sent.ts
             if 0 <= h < sent.n and sent.mention_at[h] < 0:
                 return "block"  # "a faction loyal to X": the faction, not a name earlier in the sentence
@@ -606,6 +606,24 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
 
 _DIGIT = re.compile(r"\d")
 _DEMONYM = re.compile(r"(?:i|an|ese|ish|ic)$")
+
+
+ACCUSE = frozenset("accused accuses accusing accuse suspected suspects suspect blamed blames blaming charged charges "
+                   "convicted".split())
+
+
+def _accused(sent: Sentence, i: int, kinds) -> list[int] | None:
+    """"Washington accused Iran of arming Hezbollah": the accused is the subject of the gerund after "of"."""
+    if i < 2 or sent.lowers[i - 1] != "of" or sent.mention_at[i - 2] < 0:
+        return None
+    mi = sent.mention_at[i - 2]
+    a = sent.mrange[mi][0]
+    k = a - 1
+    while k >= 0 and a - k <= 2 and sent.lowers[k] in ("the", "of"):
+        k -= 1
+    if k < 0 or sent.lowers[k] not in ACCUSE or sent.mentions[mi].kind not in kinds:
+        return None
+    return sent.filt(sent.group(mi), kinds) or None
 
 
 def _dep_noun_subject(sent: Sentence, tm: TriggerMatch, kinds) -> list[int] | None:
@@ -706,11 +724,26 @@ class RuleEngine:
         for s in sorted(longest):
             reach[s] = best
             best = max(best, longest[s])
+        shorter: dict[int, list[TriggerMatch]] = {}
+        for tm in matches:
+            if tm.end < longest[tm.start]:
+                shorter.setdefault(tm.start, []).append(tm)
         matches = [tm for tm in matches if tm.end == longest[tm.start] and not tm.end <= reach[tm.start]]
         # longest match wins where two triggers of the same predicate start at one token
         out: list[Candidate] = list(lead)
+        done: set[int] = set()
         for tm in matches:
-            for c in self._apply(sent, tm):
+            got = self._apply(sent, tm)
+            if not got and tm.start not in done:
+                # the longer trigger found no arguments ("fought for [control]" is no membership): the
+                # shorter triggers at the same word get their turn
+                for alt in sorted(shorter.get(tm.start, ()), key=lambda t: -t.end):
+                    got = self._apply(sent, alt)
+                    if got:
+                        tm = alt
+                        break
+            done.add(tm.start)
+            for c in got:
                 self._decorate(sent, tm, c, cues, state)
                 if c.modality != "drop":
                     out.append(c)
@@ -1077,6 +1110,9 @@ class RuleEngine:
         if "S" in tm.args:
             a, b = tm.args["S"]
             return sent.filt(sorted({sent.mention_at[i] for i in range(a, b) if sent.mention_at[i] >= 0}), kinds)
+        acc = _accused(sent, tm.start, kinds)
+        if acc is not None:
+            return acc
         dep = _dep_subject(sent, tm, kinds) if self.use_parse else None
         if dep == "block":
             return None
