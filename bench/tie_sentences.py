@@ -5,10 +5,14 @@
 Each line of a file: {"text": "...", "claims": [[subject, predicate, object, polarity], ...]}
 (an empty list: the sentence states no tie; a fifth element "optional" marks a claim that is
 right when predicted but not required). Scoring: andiwali.evaluation.score_sentences.
-Default files: the three single-sentence sets the project wrote (see docs/extraction.md):
+Default files: the single-sentence sets the project wrote (see docs/extraction.md):
 tests/extract/fixtures/tie_sentences.jsonl (rules were written from it),
-tests/gold/sentences/calibration.jsonl (used only to calibrate confidences) and
-tests/gold/sentences/test.jsonl (used only to measure). Writes bench/results/tie_sentences.json.
+tests/gold/sentences/calibration.jsonl (used only to calibrate confidences),
+tests/gold/sentences/test.jsonl (used only to measure), and the independent set a second author
+wrote in session 3 without seeing the rules or the other sets, split at random:
+tests/extract/fixtures/fresh_dev.jsonl (140 sentences, rules may be written from it) and
+tests/gold/sentences/fresh_test.jsonl (100 sentences, used only to measure).
+Writes bench/results/tie_sentences.json.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from andiwali.evaluation import score_sentences  # noqa: E402
 
 DEFAULT = [ROOT / "tests/extract/fixtures/tie_sentences.jsonl", ROOT / "tests/gold/sentences/calibration.jsonl",
-           ROOT / "tests/gold/sentences/test.jsonl"]
+           ROOT / "tests/gold/sentences/test.jsonl", ROOT / "tests/extract/fixtures/fresh_dev.jsonl",
+           ROOT / "tests/gold/sentences/fresh_test.jsonl"]
 
 
 def main() -> None:

@@ -174,3 +174,6 @@ def test_scores_on_the_sentence_sets():
     test = score_sentences(ROOT / "tests" / "gold" / "sentences" / "test.jsonl")
     assert dev["sentences"] >= 200 and dev["f1"] >= 0.83, dev
     assert test["sentences"] >= 40 and test["f1"] >= 0.70, test
+    # the independent set (another author, styles and groups the rules were not written for): 0.48 (session 3)
+    fresh = score_sentences(ROOT / "tests" / "gold" / "sentences" / "fresh_test.jsonl")
+    assert fresh["sentences"] == 100 and fresh["f1"] >= 0.44, fresh

@@ -747,6 +747,10 @@ class RuleEngine:
                 self._decorate(sent, tm, c, cues, state)
                 if c.modality != "drop":
                     out.append(c)
+        for tm, c in self._possessive_leaders(sent):
+            self._decorate(sent, tm, c, cues, state)
+            if c.modality != "drop":
+                out.append(c)
         self._track_quotes(sent, state, cues)
         # dedupe within the sentence
         seen: dict[tuple, Candidate] = {}
@@ -943,6 +947,8 @@ class RuleEngine:
             subs = named or self._subject(sent, tm, sk, floor)
             if not subs:
                 return []
+            if pred == "allied_with" and sent.lowers[tm.start].startswith("f") and sent.lowers[tm.end - 1] in ("alongside", "beside"):
+                return self._pairs(sent, subs, objs, tm) + self._common_enemy(sent, subs, objs, tm)
             if frame == "svo_plural" and len({sent.mentions[x].entity_ids for x in subs if isinstance(x, int)}) < 2:
                 return []  # "X and Y formed Z" is a merger; "X formed Z" is not
             return self._pairs(sent, subs, objs, tm)
@@ -1203,6 +1209,45 @@ class RuleEngine:
                 return self._split_plural(sent, m, tm, sym)
         return []
 
+    def _possessive_leaders(self, sent: Sentence) -> list[tuple[TriggerMatch, Candidate]]:
+        """"Charles Taylor's NPFL", "Muqtada al-Sadr's Mahdi Army": a person's group is the group the person leads."""
+        out = []
+        trig = next((t for t in self.lex.triggers if t.predicate == "leads"), None)
+        if trig is None:
+            return out
+        for mi, m in enumerate(sent.mentions):
+            if m.kind != "person" or m.how == "coref":
+                continue
+            b = sent.mrange[mi][1]
+            if b + 1 >= sent.n or sent.lowers[b] not in ("'s", "’s") or sent.mention_at[b + 1] < 0:
+                continue
+            oi = sent.mention_at[b + 1]
+            if sent.mentions[oi].kind != "organization":
+                continue
+            tm = TriggerMatch(trig, b, b + 1, {}, b)
+            for c in self._pairs(sent, [mi], [oi], tm, rule="possessive:leads"):
+                out.append((tm, c))
+        return out
+
+    def _common_enemy(self, sent, subs, objs, tm) -> list[Candidate]:
+        """"X fought alongside Y against Z": X and Y each fight Z."""
+        k = max(sent.mrange[o][1] for o in objs if isinstance(o, int)) if any(isinstance(o, int) for o in objs) else tm.end
+        for j in range(k, min(sent.n, k + 4)):
+            if sent.lowers[j] == "against":
+                sk = self.lex.subject_kinds["fights"]
+                enemy = sent.right_arg(j + 1, self.lex.object_kinds["fights"], limit=3)
+                if not enemy:
+                    return []
+                out = []
+                for c in self._pairs(sent, [x for x in subs + objs if not isinstance(x, int) or sent.mentions[x].kind in sk], enemy, tm):
+                    c.predicate = "fights"
+                    c.rule = "alongside:fights"
+                    out.append(c)
+                return out
+            if sent.lowers[j] in (",", ";", ".") or sent.mention_at[j] >= 0 and j > k:
+                break
+        return []
+
     def _split_plural(self, sent, m, tm, sym):
         out = []
         ids = m.entity_ids
@@ -1329,7 +1374,8 @@ class RuleEngine:
                     j -= 1  # "is assessed to be one of X's branches"
                     steps += 1
                     continue
-                if w in (";", ":", "that", "which", "who", "but", "while", "because", "–", "—") or (w in PREPS and w not in ("of", "as")):
+                if w in (";", ":", "that", "which", "who", "but", "while", "because", "–", "—", "alongside", "beside") \
+                        or (w in PREPS and w not in ("of", "as")):
                     break
                 if w in ("and", "or", "&") and j == start - 1 and partner and sent.mrange[min(partner)][0] == start:
                     break  # "X and Y's faction fought each other": X is coordinated with Y, not Y's faction
