@@ -173,7 +173,7 @@ STATE_EXTRA: dict[str, list[tuple[str, bool]]] = {
     "PS": [("Palestinian", True), ("Palestinian Authority", False)], "QA": [("Qatari", False)], "AE": [("Emirati", False)], "OM": [("Omani", False)],
     "BH": [("Bahraini", False)], "KW": [("Kuwaiti", False)], "ID": [("Indonesian", False)], "PH": [("Filipino", False), ("Philippine", False),
            ("Armed Forces of the Philippines", False)], "MY": [("Malaysian", False)], "TH": [("Thai", False)], "BD": [("Bangladeshi", False)],
-    "LK": [("Sri Lankan", False)], "NP": [("Nepali", False)], "CN": [("Chinese", False)], "JP": [("Japanese", False)],
+    "MM": [("Burmese", False), ("Myanmar military", False), ("Tatmadaw", False)], "LK": [("Sri Lankan", False)], "NP": [("Nepali", False)], "CN": [("Chinese", False)], "JP": [("Japanese", False)],
     "CO": [("Colombian", False)], "MX": [("Mexican", False)], "VE": [("Venezuelan", False)], "PE": [("Peruvian", False)],
     "AZ": [("Azerbaijani", False)], "AM": [("Armenian", False)], "CA": [("Canadian", False)], "AU": [("Australian", False)],
     "IT": [("Italian", False)], "ES": [("Spanish", False)], "BE": [("Belgian", False)], "SE": [("Swedish", False)], "NO": [("Norwegian", False)],

@@ -1103,6 +1103,16 @@ class RuleEngine:
                 if k < sent.n and sent.mention_at[k] >= 0 and sent.mentions[sent.mention_at[k]].kind == "organization":
                     return sent.mention_at[k]
                 return None
+        # "Z was formed in 2017 when X merged with A and B": the group formed before "when"
+        for i in range(tm.start - 1, max(-1, tm.start - 10), -1):
+            if lw[i] in (";", ".", ",") and lw[i] != ",":
+                return None
+            if lw[i] == "when":
+                for j in range(i - 1, max(-1, i - 7), -1):
+                    if lw[j] in ("formed", "created", "established", "founded", "born", "launched"):
+                        z = sent.left_arg(j, frozenset({"organization"}), 0, limit=3)
+                        return z[-1] if z else None
+                return None
         return None
 
     def floor_for(self, sent: Sentence, pos: int) -> int:
