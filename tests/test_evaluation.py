@@ -3,6 +3,7 @@ import json
 import pytest
 
 from andiwali.evaluation import EvalError, evaluate, read_gold
+from andiwali.model.names import normalize_name
 
 
 def _gold(tmp_path, claims, doc="d.txt"):
@@ -75,3 +76,18 @@ def test_bad_gold_is_reported(tmp_path):
     p.write_text('{"doc": "x"}\n')
     with pytest.raises(EvalError, match="needs 'doc' and 'claims'"):
         read_gold(p)
+
+
+def test_a_government_or_its_forces_names_the_state():
+    """The ontology's state covers its government and forces: gold written as "the Colombian government"
+    matches a claim about Colombia."""
+    from andiwali.evaluation import NameKeys
+    from andiwali.model.reference import bundled_gazetteer
+
+    gaz = bundled_gazetteer()
+    keys = NameKeys(gaz)
+    assert keys.key("the Colombian government") == gaz.by_name("Colombia").id
+    assert keys.key("Philippine armed forces") == gaz.by_name("Philippines").id
+    assert keys.key("Lebanese army") == gaz.by_name("Lebanon").id
+    assert keys.key("Quds Force") != gaz.by_name("Iran").id  # an organization of its own stays itself
+    assert keys.key("the MPLA government") == "name:" + normalize_name("the MPLA government")

@@ -15,6 +15,7 @@ as an error.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,10 @@ def read_gold(path: str | Path) -> list[dict]:
     return out
 
 
+_STATE_BODY = re.compile(r"(?i)^(?:the\s+)?(.+?)(?:['’]s)?\s+(?:government|regime|administration|junta|authorities|"
+                         r"(?:armed|security|military|defen[cs]e)\s+forces|forces|troops|army|military|navy|air\s+force)$")
+
+
 class NameKeys:
     """Maps names (gold) and predicted entities to comparable keys through the gazetteer."""
 
@@ -57,6 +62,13 @@ class NameKeys:
         ent = self.gaz.by_name(name)
         if ent is not None:
             return ent.id
+        m = _STATE_BODY.match(name.strip())
+        if m:
+            # "the Colombian government", "Philippine armed forces": the ontology's state names its government
+            # and forces too
+            st = self.gaz.by_name(m.group(1), "state")
+            if st is not None:
+                return st.id
         return "name:" + normalize_name(name)
 
     def key_entity(self, ent: dict | str | None) -> str | None:
