@@ -62,7 +62,7 @@ def test_variants_resolve(variant, name):
 
 
 @pytest.mark.parametrize("distractor", [
-    "Irish National Liberation Army",  # not the Colombian NLA: "irish" matches no word of it
+    "Scottish National Liberation Army",  # not the Colombian NLA: "scottish" matches no word of it
     "Corsican National Liberation Front",
     "Islamic State Hijaz Province",  # not Hind Province
     "Battasuna",  # the skeleton of Botswana, but spelled too differently

@@ -557,6 +557,11 @@ def _topic_subject(sent: Sentence, pos: int, floor: int, kinds) -> Mention | Non
 def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
     """With a parse: the mention in the trigger verb's subject, 'block' when the subject is another noun, or None."""
     t = sent.toks[tm.start]
+    if t.pos_ == "ADP" and t.dep_ == "prep" and t.head is not t:
+        # a trigger that starts with a preposition ("deployed fighters in support of X"): the clause's verb
+        t = t.head
+        if t.dep_ in ("dobj", "attr") and t.head is not t:
+            t = t.head
     for _ in range(5):
         subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subj:
@@ -1368,6 +1373,10 @@ class RuleEngine:
                     continue
                 if mi < 0 and w in ("in", "since", "during", "around", "by") and j + 1 < sent.n and _DIGIT.match(sent.lowers[j + 1]):
                     j -= 1  # "created in 1987 as an offshoot of"
+                    steps += 1
+                    continue
+                if mi < 0 and w in ("for", "over") and j + 1 < sent.n and sent.lowers[j + 1] in ("decades", "years", "months", "a", "many", "several"):
+                    j -= 1  # "was for decades Fatah's main rival"
                     steps += 1
                     continue
                 if mi >= 0 and sent.mrange[mi][1] < tm.start and sent.lowers[sent.mrange[mi][1]] in COMPOUND_HEADS:
