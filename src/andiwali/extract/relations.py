@@ -269,6 +269,11 @@ class Sentence:
         self._group_cache[k] = members
         return members
 
+    def _possessor(self, x: int) -> bool:
+        b = self.mrange[x][1]
+        return b + 1 < self.n and self.lowers[b] in ("'s", "’s") and self.mention_at[b + 1] < 0 \
+            and self.lowers[b + 1] not in ("and", ",", "or")
+
     def _in_parens(self, k: int) -> bool:
         a, b = self.mrange[k]
         j = a - 1
@@ -917,6 +922,15 @@ class RuleEngine:
                 objs = sent.right_arg(tm.end, ok, far=t.far or frame == "svo_far", loc=frame == "svo_in",
                                       limit=10 if frame == "svo_in" else 6)
             named = None
+            if pred == "merged_into" and sent.lowers[tm.start].startswith(("unit", "combin")) and "O" not in tm.args \
+                    and tm.end < sent.n and (sent.mention_at[tm.end] >= 0 or sent.lowers[tm.end] == "the"):
+                return []  # "the coalition united X, Y and Z": the members, not a merger of the coalition into them
+            if pred == "splinter_of" and sent.lowers[tm.start] == "left" and objs:
+                e = sent.mrange[max(o for o in objs if isinstance(o, int))][1] if any(isinstance(o, int) for o in objs) else tm.end
+                if e + 1 < sent.n and sent.lowers[e] == "in" and sent.lowers[e + 1] in ("control", "charge", "command", "power"):
+                    return []  # "left HTS in control of the crossing" (but "left HTS in 2018")
+            if pred in ("merged_into", "splinter_of") and objs and len(objs) > 1:
+                objs = [o for o in objs if not (isinstance(o, int) and sent._possessor(o))] or objs
             if pred == "merged_into":
                 formed = self._formed(sent, tm)
                 if formed is not None:
@@ -965,6 +979,9 @@ class RuleEngine:
             subs = sent.right_arg(tm.end, sk, limit=4)
             if not objs or not subs:
                 return []
+            if pred in ("merged_into", "splinter_of") and len(subs) > 1:
+                # "the merger of A, B and AQIM's Sahara branch": a part of AQIM merged, not AQIM
+                subs = [x for x in subs if not (isinstance(x, int) and sent._possessor(x))] or subs
             return self._pairs(sent, subs, objs, tm)
         if frame == "mutual":
             right = sent.right_arg(tm.end, ok if not sym else ok | sk, limit=4)
@@ -1315,11 +1332,17 @@ class RuleEngine:
                 j = tm.start - 1
                 while j >= 0 and tm.start - j <= 3 and (sent.mention_at[j] < 0 or sent.mention_at[j] in sent.demonyms) \
                         and sent.lowers[j].isalpha() \
-                        and (sent.words[j][:1].islower() or sent.lowers[j] in REGION_WORDS or _DEMONYM.search(sent.lowers[j])):
+                        and (sent.words[j][:1].islower() or sent.lowers[j] in REGION_WORDS or _DEMONYM.search(sent.lowers[j])
+                             or j >= 1 and sent.lowers[j - 1] in ("'s", "’s")):
                     j -= 1  # "al-Qaeda's East African affiliate", "al-Qaeda's Yemeni branch"
                 if j >= 1 and sent.lowers[j] in ("'s", "’s") and sent.mention_at[j - 1] >= 0 \
                         and sent.mentions[sent.mention_at[j - 1]].kind in ok:
                     partner = [sent.mention_at[j - 1]]
+        if partner and sent.mrange[min(partner)][0] < tm.start:
+            a = sent.mrange[min(partner)][0]
+            if a > 1 and sent.lowers[a - 1] in ("and", "or") and sent.mention_at[a - 2] >= 0 \
+                    and (tm.end >= sent.n or sent.mention_at[tm.end] < 0):
+                return []  # "the merger of A, B and AQIM's Sahara branch": an unnamed member of a list
         referents = None
         # referent list: "affiliates such as X, Y", "leaders like X and Y"
         k2 = tm.end
@@ -1393,6 +1416,8 @@ class RuleEngine:
                     j -= 1  # "is assessed to be one of X's branches"
                     steps += 1
                     continue
+                if w == "and" and j + 1 < sent.n and sent.lowers[j + 1] in ("was", "were", "is", "are", "has", "had", "have", "later", "then", "subsequently"):
+                    break  # "pledged to X in 2014 and was later named emir of Y": not X
                 if w in (";", ":", "that", "which", "who", "but", "while", "because", "–", "—", "alongside", "beside") \
                         or (w in PREPS and w not in ("of", "as")):
                     break
