@@ -12,6 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from andiwali.extract import mentions as M
+from andiwali.extract.discovery import is_caseless
+from andiwali.extract.people import cue_persons
 from andiwali.extract.pipeline import ExtractContext, paragraphs
 from andiwali.extract.registry import component
 from andiwali.model.core import Alias, Entity
@@ -173,6 +175,11 @@ class MentionFinder:
                     eid = _add_entity(ctx, acr, "organization", how="bare acronym")
                     accepted.append(M.Mention(s, e, acr, (eid,), "organization", "discovered"))
                 taken.append((s, e))
+            if not is_caseless(text):
+                for s, e, name in cue_persons(text, taken):
+                    eid = _add_entity(ctx, name, "person", how="leadership cue")
+                    accepted.append(M.Mention(s, e, name, (eid,), "person", "discovered"))
+                    taken.append((s, e))
             if ctx.options.get("_parsed") and doc.has_annotation("ENT_IOB"):
                 _ner_organizations(doc, ctx, text, accepted, taken)
         accepted.sort(key=lambda m: (m.start, -m.end))
