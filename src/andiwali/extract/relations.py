@@ -83,7 +83,8 @@ INCEPTIVE = frozenset(
 )
 RESOURCE_WORDS = {
     "supports": frozenset("weapons arms equipment ammunition munitions explosives materiel support assistance aid "
-                          "supplies logistics fighters reinforcements rockets missiles drones vehicles backing".split()),
+                          "supplies logistics fighters reinforcements rockets missiles drones vehicles backing help troops "
+                          "advisers advisors mercenaries".split()),
     "trains": frozenset("training instruction instructors trainers".split()),
     "finances": frozenset("money funds funding financing cash donations payments salaries financial".split()),
 }
@@ -124,6 +125,10 @@ NP_INNER = frozenset(
 )
 COPULA = frozenset("is was are were be been being as became become becomes remains remained remain serves served".split())
 LIST_TOKENS = frozenset(", and or & the as well nor also ( ) both either neither".split())
+COMPOUND_PARTICIPLES = frozenset("backed based led sponsored supported funded allied aligned trained controlled supplied "
+                                 "armed linked affiliated".split())
+GROUP_PLURALS = frozenset("groups organizations organisations factions movements elements actors states countries militias "
+                          "brigades battalions parties fronts".split())
 FACTION_NOUNS = frozenset("faction factions group groups wing militia militias fighters militants members unit units cell "
                           "cells elements splinter commanders".split())
 REGION_WORDS = frozenset("east west north south northern southern eastern western central greater".split())
@@ -405,13 +410,15 @@ class Sentence:
         end = min(self.n if ceiling is None else ceiling, pos + 14)
         for k in range(pos, end - 1):
             w = self.lowers[k]
+            if w == ":" and k > pos and self.lowers[k - 1] in GROUP_PLURALS:
+                return self._right_arg(k + 1, kinds, limit=3, ceiling=ceiling)  # "four organizations: A, B and C"
             if w in (";", ".", ":") or w in CLAUSE_BOUNDARY or self.mention_at[k] >= 0 and k > pos \
                     and self.mentions[self.mention_at[k]].kind in kinds and self.lowers[k - 1] not in PREPS:
                 return None
             if w == "," and self.lowers[k + 1] in ("including", "notably", "especially", "namely") or \
                     w == "such" and self.lowers[k + 1] == "as" and k > pos:
                 return self._right_arg(k, kinds, limit=3, ceiling=ceiling)
-            if w in ("including", "like") and k > pos and self.lowers[k - 1] in ("groups", "organizations", "organisations", "factions", "movements", "elements", "actors", "states", "countries"):
+            if w in ("including", "like") and k > pos and self.lowers[k - 1] in GROUP_PLURALS:
                 return self._right_arg(k + 1, kinds, limit=2, ceiling=ceiling)  # "other groups like X and Y"
         return None
 
@@ -425,6 +432,20 @@ class Sentence:
             mi = self.mention_at[k]
             if mi >= 0:
                 m = self.mentions[mi]
+                b = self.mrange[mi][1]
+                if not far and m.how == "coref" and m.text.lower() in ("its", "their"):
+                    # "battles with its rival X", "to their former ally X": the possessor is not the argument
+                    q = b
+                    while q < end and q < b + 3 and self.mention_at[q] < 0 and self.lowers[q].isalpha() \
+                            and self.lowers[q] not in PREPS and self.lowers[q] not in RIGHT_STOP:
+                        q += 1
+                    if q > b and q < end and self.mention_at[q] >= 0 and self.mentions[self.mention_at[q]].kind in kinds:
+                        k = q
+                        continue
+                if b + 1 < end and self.lowers[b] == "-" and self.lowers[b + 1] in COMPOUND_PARTICIPLES \
+                        and m.kind in ("state", "place"):
+                    k = b + 2  # "from the Syrian-backed Fatah al-Intifada": the backed group is the argument
+                    continue
                 if m.kind in kinds and mi not in self.blocked and seen_loc and not self.adjectival(mi):
                     if far:
                         # a strongly typed object (a platform): every such mention up to the clause end
