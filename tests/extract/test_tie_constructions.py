@@ -128,11 +128,22 @@ def test_profile_clauses_without_a_subject_are_about_the_profiles_group():
      {("al-Shabaab", "fights", "Islamic State", "asserted"), ("Islamic State", "fights", "al-Shabaab", "asserted")}),
     # the accused is the subject of the gerund
     ("Washington accused Iran of arming Hezbollah.", {("Iran", "supports", "Hezbollah", "asserted")}),
+    ("Guatemala's URNG was formed in 1982 through the unification of four guerrilla organizations: the EGP, ORPA, the FAR "
+     "and the PGT.", None),
+    ("Venezuela allows ELN commanders to operate freely on its territory.",
+     {("Venezuela", "shelters", "National Liberation Army (Colombia)", "asserted")}),
+    ("Mullah Omar gave Osama bin Laden refuge in Afghanistan.", {("Mullah Omar", "shelters", "Osama bin Laden", "asserted")}),
+    ("Hamas has denied providing any help to Wilayat Sinai.", {("Hamas", "supports", "Islamic State Sinai Province", "negated")}),
+    ("PJAK belongs to the KCK umbrella.", {("Free Life Party of Kurdistan", "branch_of", "Kurdistan Communities Union", "asserted")}),
     ("Jabhat al-Nusra formally severed its links to al-Qaeda in July 2016.",
      {("al-Nusrah Front", "allied_with", "al-Qaeda", "negated")}),
 ])
 def test_more_organizational_constructions(text, expected):
-    assert claims(text) == expected
+    got = claims(text)
+    if expected is None:  # a list after "organizations:", members discovered: four mergers into the new group
+        assert len(got) == 4 and {p for _s, p, _o, _pol in got} == {"merged_into"} and {o for _s, _p, o, _pol in got} == {"URNG"}
+    else:
+        assert got == expected
 
 
 def test_a_place_after_a_plural_role_noun_is_no_partner():

@@ -518,8 +518,9 @@ class Sentence:
                 return None
             k += 1
             steps += 1
-        if k + 1 < self.n and self.lowers[k] in ROLE_NOUNS and self.mention_at[k + 1] >= 0:
-            who = self.mention_at[k + 1]
+        nxt = k + 2 if k + 2 < self.n and self.lowers[k + 1] == "," else k + 1  # "the new Taliban chief, Akhtar Mansour"
+        if nxt < self.n and self.lowers[k] in ROLE_NOUNS and self.mention_at[nxt] >= 0:
+            who = self.mention_at[nxt]
             if self.mentions[who].kind == "person" and who not in self.blocked:
                 return who
         return None
@@ -1255,6 +1256,12 @@ class RuleEngine:
             for x in left:
                 if all(sent.mentions[x].entity_ids != sent.mentions[y].entity_ids for y in distinct):
                     distinct.append(x)
+            if len(distinct) == 1 and distinct[0] > 0:
+                # "the United States and the Taliban signed an agreement": a state coordinated with a group
+                prev = distinct[0] - 1
+                gap = sent.lowers[sent.mrange[prev][1]:sent.mrange[distinct[0]][0]]
+                if gap in (["and"], ["and", "the"]) and sent.mentions[prev].kind in kinds and prev not in sent.demonyms:
+                    distinct.insert(0, prev)
             if len(distinct) >= 2:
                 return self._pairs(sent, distinct[:1], distinct[1:], tm, both=not sym)
             m = sent.mentions[left[0]] if left else None
@@ -1439,6 +1446,10 @@ class RuleEngine:
                     continue
                 if w == "and" and j + 1 < sent.n and sent.lowers[j + 1] in ("was", "were", "is", "are", "has", "had", "have", "later", "then", "subsequently"):
                     break  # "pledged to X in 2014 and was later named emir of Y": not X
+                if w == "over" and j > 0 and sent.lowers[j - 1] in ("took", "take", "takes", "taken", "taking"):
+                    j -= 1  # "X took over as Y's leader"
+                    steps += 1
+                    continue
                 if w in (";", ":", "that", "which", "who", "but", "while", "because", "–", "—", "alongside", "beside") \
                         or (w in PREPS and w not in ("of", "as")):
                     break
