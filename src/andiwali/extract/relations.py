@@ -127,6 +127,8 @@ COPULA = frozenset("is was are were be been being as became become becomes remai
 LIST_TOKENS = frozenset(", and or & the as well nor also ( ) both either neither".split())
 COMPOUND_PARTICIPLES = frozenset("backed based led sponsored supported funded allied aligned trained controlled supplied "
                                  "armed linked affiliated".split())
+GROUP_WORDS = frozenset("group brigade battalion faction militia movement organization organisation network army front "
+                        "outfit unit wing party".split())
 GROUP_PLURALS = frozenset("groups organizations organisations factions movements elements actors states countries militias "
                           "brigades battalions parties fronts".split())
 FACTION_NOUNS = frozenset("faction factions group groups wing militia militias fighters militants members unit units cell "
@@ -1273,15 +1275,35 @@ class RuleEngine:
         """"Charles Taylor's NPFL", "Muqtada al-Sadr's Mahdi Army": a person's group is the group the person leads."""
         out = []
         trig = next((t for t in self.lex.triggers if t.predicate == "leads"), None)
-        if trig is None:
+        branch = next((t for t in self.lex.triggers if t.predicate == "branch_of"), None)
+        if trig is None or branch is None:
             return out
         for mi, m in enumerate(sent.mentions):
+            if m.kind == "organization" and m.how != "coref":
+                # "the Islamic State's Amaq News Agency", "Hezbollah's Radwan Force": the possessed group is a part
+                b = sent.mrange[mi][1]
+                if b + 1 < sent.n and sent.lowers[b] in ("'s", "’s") and sent.mention_at[b + 1] >= 0:
+                    oi = sent.mention_at[b + 1]
+                    if sent.mentions[oi].kind == "organization" and sent.mentions[oi].how != "coref":
+                        tm = TriggerMatch(branch, b, b + 1, {}, b)
+                        out += [(tm, c) for c in self._pairs(sent, [oi], [mi], tm, rule="possessive:branch_of")]
+                continue
             if m.kind != "person" or m.how == "coref":
                 continue
             b = sent.mrange[mi][1]
-            if b + 1 >= sent.n or sent.lowers[b] not in ("'s", "’s") or sent.mention_at[b + 1] < 0:
+            if b + 1 >= sent.n or sent.lowers[b] not in ("'s", "’s"):
                 continue
-            oi = sent.mention_at[b + 1]
+            q = b + 1
+            if sent.mention_at[q] < 0:
+                # "Mokhtar Belmokhtar's brigade, al-Mulathameen": a group noun, then the group's name in apposition
+                while q < sent.n and q < b + 4 and sent.mention_at[q] < 0 and sent.words[q][:1].islower() \
+                        and sent.lowers[q] not in PREPS:
+                    q += 1
+                if not (q + 1 < sent.n and q > b + 1 and sent.lowers[q - 1] in GROUP_WORDS and sent.lowers[q] == ","
+                        and sent.mention_at[q + 1] >= 0):
+                    continue
+                q += 1
+            oi = sent.mention_at[q]
             if sent.mentions[oi].kind != "organization":
                 continue
             tm = TriggerMatch(trig, b, b + 1, {}, b)
