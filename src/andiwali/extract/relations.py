@@ -31,7 +31,8 @@ PREPS = frozenset(
 )
 AGENT_NOUNS = frozenset(
     "leadership leaders members fighters militants forces troops branches wings affiliates cells elements units "
-    "commanders operatives supporters remnants recruits".split()
+    "commanders operatives supporters remnants recruits rebels insurgents guerrillas gunmen jihadists cadres "
+    "wing arm branch faction ranks".split()
 )
 BLOCKERS = frozenset(
     "groups organizations organisations militants fighters experts analysts researchers officials governments "
