@@ -147,6 +147,10 @@ STATE_NAMES = {
     "CN": ("China", ["People's Republic of China", "PRC"]), "TW": ("Taiwan", []), "PH": ("Philippines", ["The Philippines"]),
     "GM": ("Gambia", ["The Gambia"]), "BS": ("Bahamas", ["The Bahamas"]), "IN": ("India", []), "PK": ("Pakistan", []),
 }
+# one-word list aliases that are common words or other things' names ("Ajnad": soldiers, a word in many
+# group names; "al-Aqsa": the mosque): kept, but matched only with context
+LIST_GENERIC = frozenset(["ajnad", "al-aqsa", "sirat", "jit", "istikamet"])
+
 # demonyms and state forces: (alias, ambiguous)
 STATE_EXTRA: dict[str, list[tuple[str, bool]]] = {
     "AF": [("Afghan", False)],
@@ -323,6 +327,8 @@ class Builder:
             if owner in self.known_keys.get(key, set()):
                 continue
             self.known_keys[key].add(owner)
+            if a["name"].lower() in LIST_GENERIC:
+                a = dict(a, ambiguous=True)
             out.append(a)
         return out
 

@@ -609,6 +609,9 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
             i = s.i - sent.ts
             if 0 <= i < tm.start and any(sent.lowers[j] in ("–", "—", ":", ";") for j in range(i + 1, tm.start)):
                 return None  # "history – has claimed ...": a line label or an earlier clause is no subject
+            if s is subj[0] and s.pos_ == "PROPN" and 0 <= i < sent.n and not any(
+                    0 <= x - sent.ts < sent.n and sent.mention_at[x - sent.ts] >= 0 for x in range(s.left_edge.i, s.i + 1)):
+                return "block"  # an unknown name is the subject: not a name inside its apposition ("X, a faction in Syria,")
             if 0 <= i < sent.n:
                 span = [x.i - sent.ts for x in s.subtree if 0 <= x.i - sent.ts < sent.n]
                 for j in sorted(span, key=lambda j: abs(j - i)):
