@@ -11,7 +11,10 @@ tests/gold/sentences/calibration.jsonl (used only to calibrate confidences),
 tests/gold/sentences/test.jsonl (used only to measure), and the independent set a second author
 wrote in session 3 without seeing the rules or the other sets, split at random:
 tests/extract/fixtures/fresh_dev.jsonl (140 sentences, rules may be written from it) and
-tests/gold/sentences/fresh_test.jsonl (100 sentences, used only to measure).
+tests/gold/sentences/fresh_test.jsonl (100 sentences, used only to measure); and a second independent
+set by a third author (session 3), split at random into tests/extract/fixtures/fresh2_dev.jsonl (100, dev),
+tests/gold/sentences/calibration2.jsonl (100, calibration only) and tests/gold/sentences/fresh2_test.jsonl
+(100, measure only).
 Writes bench/results/tie_sentences.json.
 """
 
@@ -29,7 +32,8 @@ from andiwali.evaluation import score_sentences  # noqa: E402
 
 DEFAULT = [ROOT / "tests/extract/fixtures/tie_sentences.jsonl", ROOT / "tests/gold/sentences/calibration.jsonl",
            ROOT / "tests/gold/sentences/test.jsonl", ROOT / "tests/extract/fixtures/fresh_dev.jsonl",
-           ROOT / "tests/gold/sentences/fresh_test.jsonl"]
+           ROOT / "tests/gold/sentences/fresh_test.jsonl", ROOT / "tests/extract/fixtures/fresh2_dev.jsonl",
+           ROOT / "tests/gold/sentences/calibration2.jsonl", ROOT / "tests/gold/sentences/fresh2_test.jsonl"]
 
 
 def main() -> None:
