@@ -128,6 +128,8 @@ COPULA = frozenset("is was are were be been being as became become becomes remai
 LIST_TOKENS = frozenset(", and or & the as well nor also ( ) both either neither".split())
 COMPOUND_PARTICIPLES = frozenset("backed based led sponsored supported funded allied aligned trained controlled supplied "
                                  "armed linked affiliated".split())
+GOVERNMENT_WORDS = frozenset("government regime administration authorities army military forces troops junta "
+                             "navy police".split())
 GROUP_WORDS = frozenset("group brigade battalion faction militia movement organization organisation network army front "
                         "outfit unit wing party".split())
 GROUP_PLURALS = frozenset("groups organizations organisations factions movements elements actors states countries militias "
@@ -276,6 +278,11 @@ class Sentence:
         members.sort()
         self._group_cache[k] = members
         return members
+
+    def governs(self, x: int) -> bool:
+        """A country adjective naming the state's government or forces ("the Mexican government")."""
+        b = self.mrange[x][1]
+        return b < self.n and self.lowers[b] in GOVERNMENT_WORDS
 
     def _possessor(self, x: int) -> bool:
         b = self.mrange[x][1]
@@ -1155,7 +1162,7 @@ class RuleEngine:
                 return None
         # "Z was formed in 2017 when X merged with A and B": the group formed before "when"
         for i in range(tm.start - 1, max(-1, tm.start - 10), -1):
-            if lw[i] in (";", ".", ",") and lw[i] != ",":
+            if lw[i] in (";", "."):
                 return None
             if lw[i] == "when":
                 for j in range(i - 1, max(-1, i - 7), -1):
@@ -1182,6 +1189,8 @@ class RuleEngine:
         dep = _dep_subject(sent, tm, kinds) if self.use_parse else None
         if dep == "block":
             return None
+        if dep and floor and any(sent.mrange[x][0] < floor for x in dep if isinstance(x, int)):
+            dep = None  # "Colombia says Venezuela shelters X": the speaker is no subject of the reported clause
         if dep:
             return dep
         subs = sent.left_arg(tm.start, kinds, floor)
@@ -1257,7 +1266,7 @@ class RuleEngine:
         if not left and self.use_parse:
             left = _dep_noun_subject(sent, tm, kinds)  # "X and Y are distinct groups but maintain close ties"
         if left:
-            left = [x for x in left if x not in sent.demonyms]  # "the Syrian civil war": a place, not a party
+            left = [x for x in left if x not in sent.demonyms or sent.governs(x)]  # "the Syrian civil war": a place
             distinct = []
             for x in left:
                 if all(sent.mentions[x].entity_ids != sent.mentions[y].entity_ids for y in distinct):
@@ -1266,7 +1275,8 @@ class RuleEngine:
                 # "the United States and the Taliban signed an agreement": a state coordinated with a group
                 prev = distinct[0] - 1
                 gap = sent.lowers[sent.mrange[prev][1]:sent.mrange[distinct[0]][0]]
-                if gap in (["and"], ["and", "the"]) and sent.mentions[prev].kind in kinds and prev not in sent.demonyms:
+                if gap in (["and"], ["and", "the"]) and sent.mentions[prev].kind in kinds \
+                        and (prev not in sent.demonyms or sent.governs(prev)):
                     distinct.insert(0, prev)
             if len(distinct) >= 2:
                 return self._pairs(sent, distinct[:1], distinct[1:], tm, both=not sym)
@@ -1362,6 +1372,8 @@ class RuleEngine:
 
     def _title(self, sent, tm, sk, ok, floor, kin=False):
         t = tm.trigger
+        if self.use_parse and tm.end - tm.start == 1 and sent.toks[tm.start].pos_ == "VERB":
+            return []  # "India sponsors the BLA": a verb, not the role noun "sponsors"
         head = tm.end - 1
         plural = sent.lowers[head].endswith("s") and not sent.lowers[head].endswith("ss")
         partner = None
