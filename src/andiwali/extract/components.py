@@ -6,13 +6,16 @@ Each is Doc in, Doc out; ``reads``/``writes`` name what it uses and adds
 
 from __future__ import annotations
 
+import bisect
 import re
+from typing import Any
 
+from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from andiwali.extract import mentions as M
-from andiwali.extract.discovery import is_caseless
+from andiwali.extract.discovery import finditer_at, is_caseless
 from andiwali.extract.people import cue_persons
 from andiwali.extract.pipeline import ExtractContext, paragraphs
 from andiwali.extract.registry import component
@@ -129,11 +132,15 @@ class MentionFinder:
         pending: list[M.Mention] = []
         for m, amb in matched:
             (pending if amb else accepted).append(m)
-        seen_entities = {m.entity_id for m in accepted}
+        # an ambiguous name counts when the document defines it or when it stands in a list of names of its kind;
+        # the neighbours are the accepted names (sorted by start) within reach, and the ambiguous ones accepted so far
+        n_sorted = len(accepted)
+        acc_starts = [m.start for m in accepted]
+        longest = max((m.end - m.start for m in accepted), default=0)
         for m in pending:
-            if m.text in ctx.doc_aliases or (m.entity_id in seen_entities and _same_kind_neighbour(text, m, accepted, gap=3)):
-                accepted.append(m)
-            elif _same_kind_neighbour(text, m, accepted, gap=3):
+            lo = bisect.bisect_left(acc_starts, m.start - 12 - longest)
+            hi = bisect.bisect_right(acc_starts, m.end + 12)
+            if m.text in ctx.doc_aliases or _same_kind_neighbour(text, m, accepted[lo:hi] + accepted[n_sorted:], gap=3):
                 accepted.append(m)
         accepted.sort(key=lambda m: m.start)
         taken = [(m.start, m.end) for m in accepted]
@@ -303,8 +310,6 @@ def _ner_organizations(doc: Doc, ctx, text: str, accepted: list, taken: list) ->
 
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     """Whether [s, e) overlaps any of the sorted, non-overlapping spans."""
-    import bisect
-
     i = bisect.bisect_left(spans, (e, e))
     return i > 0 and spans[i - 1][1] > s
 
@@ -330,7 +335,30 @@ Language.component("andiwali_mentions")(lambda doc: MentionFinder()(doc))
 
 _ABBREV = frozenset("dr mr mrs ms lt gen col st no vs jan feb mar apr jun jul aug sep sept oct nov dec mt ft fig al "
                     "inc ltd co corp prof sgt capt maj gov sen rep".split())
-_SENT_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[•\-–]?\s*[A-Z0-9])|\n")
+# sentence-final punctuation (and closing quotes/brackets) before a capital or a digit, or a line break; the
+# same matches as r"[.!?]+[\"”’')\]]*(?=...)|\n", written with a leading character class (fast to scan for)
+_SENT_END = re.compile(r"[\n.!?](?:(?<=\n)|[.!?]*[\"”’')\]]*(?=\s+[\"“‘'(\[•\-–]?\s*[A-Z0-9]))")
+
+
+# ORTH hash -> token text and lower-cased text. A hash names the same string in every vocabulary, so the
+# caches serve all pipelines; each distinct token text is decoded and lower-cased once.
+_ORTH_TEXT: dict[int, str] = {}
+_ORTH_LOWER: dict[int, str] = {}
+
+
+def _token_texts(orths: list[int], strings: Any) -> tuple[list[str], list[str]]:
+    """The texts and lower-cased texts of tokens given by their ORTH hashes (``strings``: the StringStore)."""
+    try:
+        return list(map(_ORTH_TEXT.__getitem__, orths)), list(map(_ORTH_LOWER.__getitem__, orths))
+    except KeyError:
+        if len(_ORTH_TEXT) > 500_000:  # bounded: start over
+            _ORTH_TEXT.clear()
+            _ORTH_LOWER.clear()
+        for orth in set(orths).difference(_ORTH_TEXT):
+            text = strings[orth]
+            _ORTH_TEXT[orth] = text
+            _ORTH_LOWER[orth] = text.lower()
+        return list(map(_ORTH_TEXT.__getitem__, orths)), list(map(_ORTH_LOWER.__getitem__, orths))
 
 
 @component("andiwali_sentences", reads=("doc.text",), writes=("ctx.sentences", "ctx.token_arrays"))
@@ -339,15 +367,13 @@ class SentenceSplitter:
     and every line break; abbreviations (Dr., Lt., U.S.) do not end a sentence."""
 
     def __call__(self, doc: Doc) -> Doc:
-        import bisect
-
         ctx = _ctx(doc)
         text = ctx.document.text
-        idx, words = [], []
-        for tok in doc:
-            idx.append(tok.idx)
-            words.append(tok.text)
-        lower = [w.lower() for w in words]
+        # token offsets and texts from the Doc's arrays: no Token objects, and each distinct text once
+        arr = doc.to_array([IDX, ORTH])
+        idx = arr[:, 0].tolist()
+        orths = arr[:, 1].tolist()
+        words, lower = _token_texts(orths, doc.vocab.strings)
         ctx._arrays = {"n": len(doc), "idx": idx, "text": words, "lower": lower}
         cuts = []
         for m in _SENT_END.finditer(text):
@@ -419,6 +445,17 @@ _ANA_ORG = re.compile(rf"\b(?:the|this|that)\s+{_ADJ}(?:group|organization|organ
 _ANA_LIST = re.compile(rf"\b(?P<det>these|those|the\s+two|both|all\s+three|the\s+three)\s+{_ADJ}(?P<noun>groups|organizations|organisations|movements|affiliates|branches|factions|allies|organizations)\b", re.I)
 _ANA_PRON = re.compile(r"\b(?P<p>it|its|they|their|them|he|his|him|she|her)\b(?P<after>\s+\w+)?", re.I)
 _ANA_COUNTRY = re.compile(r"\bthe\s+country\b", re.I)
+# every match of the four patterns above starts with a whole word of this pattern (same flags): the patterns
+# are tried only at those words (finditer_at), which finds the same matches as scanning the whole text
+_ANA_START = re.compile(r"\b(?:th(?:e(?:se|y|ir|m)?|is|at|ose)|its?|h(?:e|is|im|er)|she|both|all)\b", re.I)
+# the first words each pattern can start with; a word that is not plain ASCII (case-insensitive matching also
+# takes "ſ" for "s") is tried with every pattern
+_ANA_FIRST = (
+    (_ANA_ORG, frozenset(("the", "this", "that"))),
+    (_ANA_LIST, frozenset(("these", "those", "the", "both", "all"))),
+    (_ANA_PRON, frozenset(("it", "its", "they", "their", "them", "he", "his", "him", "she", "her"))),
+    (_ANA_COUNTRY, frozenset(("the",))),
+)
 _EXPLETIVE_AFTER = frozenset("is was 's seems seemed appears appeared would will should may might can could has had remains".split())
 _INTRO_LIST = re.compile(r"^\W*(?:such\s+as|including|like|namely|e\.g\.|:|,\s*such\s+as)", re.I)
 
@@ -431,7 +468,12 @@ class Coreference:
         ctx = _ctx(doc)
         text = _ctx(doc).document.text
         sents = sentence_ranges(doc)
-        ctx.sentences = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in sents]
+        arr = getattr(ctx, "_arrays", None)
+        if arr is not None and arr["n"] == len(doc):  # the token arrays of the sentence splitter
+            idx, words = arr["idx"], arr["text"]
+            ctx.sentences = [(idx[s], idx[e - 1] + len(words[e - 1])) for s, e in sents]
+        else:
+            ctx.sentences = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in sents]
         mentions = ctx.mentions
         starts = [m.start for m in mentions]
         taken = [(m.start, m.end) for m in mentions]
@@ -443,8 +485,6 @@ class Coreference:
                 # a country named as a place ("in Afghanistan") counts more than one named as an actor
                 loc = text[max(0, m.start - 4) : m.start].lower().endswith(("in ", "to ", "of "))
                 state_counts[m.entity_id] = state_counts.get(m.entity_id, 0) + (3 if loc else 1)
-
-        import bisect
 
         sent_starts = [s for s, _ in ctx.sentences]
         by_kind: dict[str, tuple[list[M.Mention], list[int]]] = {}
@@ -538,17 +578,21 @@ class Coreference:
         def free(s: int, e: int) -> bool:
             return not _overlaps(taken_sorted, s, e)
 
-        for rm in _ANA_ORG.finditer(text):
+        first_words = [(m.start(), m.group(0)) for m in _ANA_START.finditer(text)]
+        org_m, list_m, pron_m, country_m = (
+            finditer_at(pattern, text, [p for p, w in first_words if not w.isascii() or w.lower() in firsts])
+            for pattern, firsts in _ANA_FIRST)
+        for rm in org_m:
             if free(rm.start(), rm.end()):
                 ids = resolve_org(rm.start())
                 if ids:
                     new.append(M.Mention(rm.start(), rm.end(), rm.group(0), ids, "organization", "coref"))
-        for rm in _ANA_LIST.finditer(text):
+        for rm in list_m:
             if free(rm.start(), rm.end()):
                 ids = resolve_list(rm.start(), rm.group("noun").lower(), " ".join(rm.group("det").lower().split()))
                 if ids:
                     new.append(M.Mention(rm.start(), rm.end(), rm.group(0), ids, "organization", "coref", plural=True))
-        for rm in _ANA_PRON.finditer(text):
+        for rm in pron_m:
             p = rm.group("p").lower()
             s, e = rm.start("p"), rm.end("p")
             if not free(s, e):
@@ -586,7 +630,7 @@ class Coreference:
             ids = resolve_org(s)
             if ids:
                 new.append(M.Mention(s, e, text[s:e], ids, "organization", "coref"))
-        for rm in _ANA_COUNTRY.finditer(text):
+        for rm in country_m:
             if not free(rm.start(), rm.end()):
                 continue
             prev = before(rm.start(), ("state",))

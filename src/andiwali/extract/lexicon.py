@@ -82,6 +82,9 @@ class Lexicon:
     subject_kinds: dict[str, frozenset[str]]
     object_kinds: dict[str, frozenset[str]]
     by_first: dict[str, list[Trigger]] = field(default_factory=dict)
+    # first word -> (trigger, probe) in by_first's order; see _probe
+    plans: dict[str, list[tuple[Trigger, tuple[int, int, frozenset[str]] | None]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for t in self.triggers:
@@ -89,6 +92,21 @@ class Lexicon:
                 self.by_first.setdefault(w, []).append(t)
         for lst in self.by_first.values():
             lst.sort(key=lambda t: -len(t.slots))
+        probes = {t.id: _probe(t.slots) for t in self.triggers}
+        self.plans = {w: [(t, probes[t.id]) for t in lst] for w, lst in self.by_first.items()}
+
+
+def _probe(slots: tuple[Slot, ...]) -> tuple[int, int, frozenset[str]] | None:
+    """A cheap test every match of the slots must pass: the first word slot after the first one, when only
+    words and gaps come before it, lies ``lo`` to ``hi`` tokens after the first word: (lo, hi, its words)."""
+    lo = hi = 1
+    for slot in slots[1:]:
+        if slot.kind == "word":
+            return lo, hi, slot.words
+        if slot.kind != "gap":
+            return None  # an argument slot has no fixed length
+        hi += 3  # a gap holds 0-3 tokens
+    return None
 
 
 def _parse_slot(tok: str, where: str) -> Slot:
@@ -189,13 +207,19 @@ def match_triggers(lowers: list[str], mention_at: list[int], lex: Lexicon) -> li
     out: list[TriggerMatch] = []
     n = len(lowers)
     present = None
-    for i, w in enumerate(lowers):
-        cands = lex.by_first.get(w)
-        if not cands or (mention_at[i] >= 0 and w not in _SOFT):
+    plans = lex.plans
+    for i in [i for i, w in enumerate(lowers) if w in plans]:
+        w = lowers[i]
+        if mention_at[i] >= 0 and w not in _SOFT:
             continue
         if present is None:
             present = set(lowers)
-        for t in cands:
+        for t, probe in plans[w]:
+            if len(t.slots) == 1:
+                out.append(TriggerMatch(t, i, i + 1, {}, i))  # the first word is the whole pattern
+                continue
+            if probe is not None and probe[2].isdisjoint(lowers[i + probe[0] : i + probe[1] + 1]):
+                continue  # the next word of the pattern is not where it would have to be
             if t.needed and any(present.isdisjoint(ws) for ws in t.needed):
                 continue  # a word the pattern requires is nowhere in the sentence
             m = _match_at(t.slots, lowers, mention_at, i, n)

@@ -15,6 +15,9 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
+from operator import attrgetter
 
 from andiwali.extract.discovery import discover_organizations, is_caseless
 from andiwali.model.core import Alias, Entity
@@ -23,7 +26,6 @@ from andiwali.model.reference import Gazetteer
 
 # a word: letters/digits with inner apostrophes/ayn marks ("Qa'ida", "Jama’at")
 WORD_RE = re.compile(r"[^\W_]+(?:['’ʼʻʿʾ`´‘][^\W_]+)*")
-_POSS_RE = re.compile(r"^(.+?)['’ʼ]s$", re.S)
 _CORE_RE = re.compile(r"[\s\-‐‑–—.'’ʼ`´]")
 
 # single common English words that are also names: they need exact case and context
@@ -89,6 +91,7 @@ class _Entry:
     capital: bool  # needs at least one capital letter in the text
     ambiguous: bool
     canonical: bool
+    case_ok: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)  # surface -> _case_ok
 
 
 @dataclass
@@ -98,6 +101,7 @@ class NameIndex:
     entries: dict[tuple[str, ...], list[_Entry]] = field(default_factory=dict)
     first: set[str] = field(default_factory=set)
     lengths: dict[str, list[int]] = field(default_factory=dict)  # first word -> key lengths, longest first
+    seconds: dict[str, set[str]] = field(default_factory=dict)  # first word -> second words of longer keys
     maxn: int = 1
     stamp: int = 0
     names: dict[str, str] = field(default_factory=dict)  # entity id -> canonical name (for fuzzy)
@@ -133,46 +137,69 @@ class NameIndex:
         if len(key) not in ls:
             ls.append(len(key))
             ls.sort(reverse=True)
+        if len(key) > 1:
+            self.seconds.setdefault(key[0], set()).add(key[1])
         self.maxn = max(self.maxn, len(key))
 
 
-_KEY_CACHE: dict[str, str] = {}
+class _KeyCache(dict[str, str]):
+    """word -> word_key(word); a missing word is computed (and kept while the cache is not full)."""
+
+    def __missing__(self, word: str) -> str:
+        w = fold(word).replace(" ", "")
+        w = _VARIANTS.get(w, w)
+        if w in _PARTICLES or w in _ARTICLES:
+            w = ""  # connecting particles and articles do not distinguish names
+        if len(self) < 200_000:
+            self[word] = w
+        return w
+
+
+_KEY_CACHE = _KeyCache()
 
 
 def word_key(word: str) -> str:
     """The folded, canonical key of one word; '' for articles (dropped when matching)."""
-    k = _KEY_CACHE.get(word)
-    if k is not None:
-        return k
-    w = fold(word).replace(" ", "")
-    w = _VARIANTS.get(w, w)
-    if w in _PARTICLES or w in _ARTICLES:
-        w = ""  # connecting particles and articles do not distinguish names
-    if len(_KEY_CACHE) < 200_000:
-        _KEY_CACHE[word] = w
-    return w
+    return _KEY_CACHE[word]
+
+
+# WORD_RE as a splitting pattern: re.split gives [gap, word, gap, word, ..., gap] in one C-level pass
+_WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
+_POSS_END_RE = re.compile(r"['’ʼ]s")
+
+
+def _word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The words of ``text`` and their start and end offsets, as ``iter_words`` defines them."""
+    parts = _WORD_SPLIT_RE.split(text)
+    pos = list(accumulate(map(len, parts)))
+    words = parts[1::2]
+    starts = pos[0:-1:2]  # the end of the gap before each word
+    ends = pos[1::2]
+    # a possessive 's is cut off a word longer than three characters ("Qa'ida's" -> "Qa'ida")
+    for m in _POSS_END_RE.finditer(text):
+        e = m.end()
+        k = bisect.bisect_left(ends, e)
+        if k < len(ends) and ends[k] == e and len(words[k]) > 3:
+            words[k] = words[k][:-2]
+            ends[k] = e - 2
+    return words, starts, ends
 
 
 def iter_words(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
     """Words of ``text`` with their offsets; a possessive 's is cut off the word."""
-    out = []
-    append = out.append
-    poss = _POSS_RE.match
-    for m in WORD_RE.finditer(text):
-        s, e = m.span()
-        w = text[s:e]
-        if "s" in w[-1:] or "S" in w[-1:]:  # only a word ending in s can carry a possessive 's
-            pm = poss(w)
-            if pm and len(pm.group(1)) > 1:
-                w = pm.group(1)
-                e = s + len(w)
-        append((w, s + offset, e + offset))
-    return out
+    words, starts, ends = _word_spans(text)
+    if offset:
+        starts = [s + offset for s in starts]
+        ends = [e + offset for e in ends]
+    return list(zip(words, starts, ends, strict=True))
+
+
+_ALIASES = attrgetter("aliases")
 
 
 def build_index(gaz: Gazetteer) -> NameIndex:
     """The name index of a gazetteer (cached on the gazetteer object)."""
-    stamp = len(gaz.entities) * 1_000_003 + sum(len(e.aliases) for e in gaz.entities.values())
+    stamp = len(gaz.entities) * 1_000_003 + sum(map(len, map(_ALIASES, gaz.entities.values())))
     cached = getattr(gaz, "_andiwali_extract_index", None)
     if cached is not None and cached.stamp == stamp:
         return cached
@@ -198,6 +225,16 @@ def _core(s: str) -> str:
 
 
 def _case_ok(entry: _Entry, surface: str) -> bool:
+    """Whether the text's ``surface`` has the case the entry needs (memoized on the entry: names recur)."""
+    ok = entry.case_ok.get(surface)
+    if ok is None:
+        ok = _case_ok_uncached(entry, surface)
+        if len(entry.case_ok) < 1_000:
+            entry.case_ok[surface] = ok
+    return ok
+
+
+def _case_ok_uncached(entry: _Entry, surface: str) -> bool:
     words = entry.surface.split()
     if len(words) > 1 and len(words[0]) >= 2 and words[0].isalpha() and words[0].isupper():
         # "IS Sahel" is an acronym and a name: "is the Sahel" is a verb and a place
@@ -229,39 +266,53 @@ class Words:
     keys: list[str]
     starts: list[int]
     ends: list[int]
+    _content: tuple[list[int], list[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, text: str) -> Words:
-        ws = iter_words(text)
-        raw = [w for w, _, _ in ws]
-        cache = _KEY_CACHE
-        keys = [cache.get(w) or word_key(w) for w in raw]  # the cache first: most words repeat
-        return cls(raw, keys, [s for _, s, _ in ws], [e for _, _, e in ws])
+        raw, starts, ends = _word_spans(text)
+        return cls(raw, list(map(_KEY_CACHE.__getitem__, raw)), starts, ends)
+
+    def content(self) -> tuple[list[int], list[str]]:
+        """Indices and keys of the words with a non-empty key (computed once)."""
+        if self._content is None:
+            keys = self.keys
+            idx = [i for i, k in enumerate(keys) if k]
+            self._content = (idx, [keys[i] for i in idx])
+        return self._content
 
 
 def match_gazetteer(text: str, words: Words, idx: NameIndex, extra: NameIndex | None = None) -> list[tuple[Mention, bool]]:
     """Longest-first dictionary matches; returns (mention, needs_context) pairs."""
-    content = [i for i, k in enumerate(words.keys) if k]
-    ckeys = [words.keys[i] for i in content]
+    content, ckeys = words.content()
     out: list[tuple[Mention, bool]] = []
     n_content = len(content)
     indexes = [x for x in (extra, idx) if x is not None]
     if len(indexes) == 1:
         lengths = indexes[0].lengths
+        seconds = indexes[0].seconds
     else:
         lengths = {}
+        seconds = {}
         for x in indexes:
             for w, ls in x.lengths.items():
                 lengths[w] = sorted(set(lengths.get(w, [])) | set(ls), reverse=True)
-    j = 0
-    while j < n_content:
-        ls = lengths.get(ckeys[j])
-        if not ls:
-            j += 1
+            for w, ss in x.seconds.items():
+                seconds[w] = seconds.get(w, set()) | ss
+    nxt = 0  # the first content word a match may start at (a match consumes its words)
+    no_second: set[str] = set()
+    for j in [j for j, k in enumerate(ckeys) if k in lengths]:  # only words that start some name
+        if j < nxt:
             continue
+        ls = lengths[ckeys[j]]
+        if not ls:
+            continue
+        # a key of two words or more needs a second word that follows this first word in some name
+        second = ckeys[j + 1] if j + 1 < n_content else None
+        one_word = second not in seconds.get(ckeys[j], no_second)
         found = None
         for n in ls:
-            if n > n_content - j:
+            if n > n_content - j or n > 1 and one_word:
                 continue
             key = tuple(ckeys[j : j + n])
             for ix in indexes:
@@ -286,16 +337,24 @@ def match_gazetteer(text: str, words: Words, idx: NameIndex, extra: NameIndex | 
             if found:
                 break
         if not found:
-            j += 1
             continue
         n, entry, s, e = found
         out.append((Mention(s, e, text[s:e], (entry.entity_id,), entry.kind, "gazetteer"), entry.ambiguous))
-        j += n
+        nxt = j + n
     return out
 
 
 _ACR_DEF = re.compile(r"\(\s*([A-Z][A-Za-z0-9&'’\-.]{1,11})\s*\)")
 _FUNC = frozenset("of the al el and for in e i ul wal fi bin ibn ad ash as an at az ur ud de del la y".split())
+
+
+_HYPHEN_RE = re.compile(r"[-‐‑]")
+
+
+@lru_cache(maxsize=50_000)
+def _hyphen_parts(word: str) -> tuple[str, ...]:
+    """The non-empty parts of a hyphenated word."""
+    return tuple(p for p in _HYPHEN_RE.split(word) if p)
 
 
 def _initials_match(words: list[str], acr: str) -> bool:
@@ -304,7 +363,7 @@ def _initials_match(words: list[str], acr: str) -> bool:
         return False
     parts: list[str] = []
     for w in words:
-        parts.extend(p for p in re.split(r"[-‐‑]", w) if p)
+        parts.extend(_hyphen_parts(w))
     content = [p for p in parts if p.lower() not in _FUNC]
     if not content or content[0][0].lower() != letters[0]:
         return False
@@ -319,6 +378,10 @@ def _initials_match(words: list[str], acr: str) -> bool:
     return all(c in it for c in letters) and allinit[0] == letters[0] and len(letters) >= len(content) - 1
 
 
+_NON_SPACE_RE = re.compile(r"\S+")
+_WORD_PUNCT = ",;:“”\""
+
+
 def acronym_definitions(text: str) -> list[tuple[str, int, int, int, int]]:
     """'Long Name (ACR)' -> (acronym, long_start, long_end, acr_start, acr_end)."""
     out = []
@@ -328,17 +391,18 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int, int, int]]:
             continue
         before = text[max(0, m.start() - 160) : m.start()]
         base = m.start() - len(before)
-        ws = [(w, s + base, e + base) for w, s, e in ((x.group(0), x.start(), x.end()) for x in re.finditer(r"\S+", before))]
-        # strip trailing punctuation from words
+        # the words before the parenthesis, with surrounding punctuation stripped
         ws2 = []
-        for w, s, _e in ws:
-            w2 = w.strip(",;:“”\"")
-            ws2.append((w2, s + (len(w) - len(w.lstrip(",;:“”\""))), s + (len(w) - len(w.lstrip(",;:“”\""))) + len(w2)))
+        for x in _NON_SPACE_RE.finditer(before):
+            w = x.group(0)
+            s = x.start() + base + len(w) - len(w.lstrip(_WORD_PUNCT))
+            w2 = w.strip(_WORD_PUNCT)
+            ws2.append((w2, s, s + len(w2)))
         best = None
         for k in range(1, min(10, len(ws2)) + 1):
             cand = ws2[-k:]
-            if any(not w for w, _, _ in cand):
-                break
+            if not cand[0][0]:
+                break  # an empty word (the words after it were checked on the previous rounds)
             names = [w for w, _, _ in cand]
             if names[0].lower() in _FUNC or names[0].lower() in _RUN_STOP:
                 continue
@@ -356,29 +420,31 @@ def _is_cap(w: str) -> bool:
     return w[:1].isupper()
 
 
+_RUN_BREAK = frozenset(",;:()[]\n\"“”.!?")  # characters between two words that end a name run
+
+
 def capitalized_runs(text: str, words: Words) -> list[tuple[int, int]]:
     """Runs of capitalized words (with name connectors inside) as (first word, last word) indices."""
     runs = []
     raw = words.raw
-    i, n = 0, len(raw)
-    while i < n:
-        w = raw[i]
-        c0 = w[:1]
-        if c0.islower() and c0 not in ("a", "e") or c0.isdigit():
-            i += 1  # the common case: a lower-case word that is not "al"/"el" starts no run
+    n = len(raw)
+    nxt = 0  # the first word a run may start at (runs do not overlap)
+    # a run starts at a capitalized word, or at "al"/"el" before one
+    for i in [i for i, w in enumerate(raw) if w[:1].isupper() or w[:1] in ("a", "e") and w.lower() in ("al", "el")]:
+        if i < nxt:
             continue
+        w = raw[i]
         lw = w.lower()
         starts_run = _is_cap(w) and lw not in _RUN_STOP
         if not starts_run and lw in ("al", "el") and i + 1 < n and _is_cap(words.raw[i + 1]):
             starts_run = True
         if not starts_run:
-            i += 1
             continue
         j = i
         k = i + 1
         while k < n:
             gap = text[words.ends[k - 1] : words.starts[k]]
-            if any(c in gap for c in ",;:()[]\n\"“”.!?") or len(gap) > 3:
+            if len(gap) > 3 or not _RUN_BREAK.isdisjoint(gap):
                 break
             wk = words.raw[k]
             if _is_cap(wk) and wk.lower() not in _RUN_STOP:
@@ -389,7 +455,7 @@ def capitalized_runs(text: str, words: Words) -> list[tuple[int, int]]:
                 break
             k += 1
         runs.append((i, j))
-        i = j + 1
+        nxt = j + 1
     return runs
 
 
@@ -417,6 +483,8 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
         else:
             runs.append((i, j))
     for i, j in runs:
+        if i == j:
+            continue  # every kind below needs two capitalized words
         keys = [words.raw[k].lower() for k in range(i, j + 1)]
         folded = [word_key(words.raw[k]) or words.raw[k].lower() for k in range(i, j + 1)]
         s, e = words.starts[i], words.ends[j]
@@ -451,7 +519,7 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
     have_starts = [s for s, _ in have]
     longest = max((e - s for s, e in have), default=0)
     caseless = is_caseless(text)
-    scan = text if caseless else _unexplored(text, words, have, have_starts, longest, cap_runs)
+    scan = text if caseless else _unexplored(text, words, have, have_starts, cap_runs)
     for d in (discover_organizations(scan, caseless=caseless) if scan.strip() else ()):
         # an overlapping span starts before d ends and ends after d starts (spans are at most `longest` long)
         lo = bisect.bisect_left(have_starts, d.start - longest)
@@ -466,30 +534,37 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
     return out
 
 
-_SEGMENT_END = re.compile(r"[.;!?]\s|\n")
-_NOT_NEWLINE = re.compile(r"[^\n]")
+# a segment ends after sentence punctuation and white space, or after a line break; written with a leading
+# character class ("[.;!?]\s|\n" matches the same) so that the regex engine skips fast to the candidates
+_SEGMENT_END = re.compile(r"[\n.;!?](?:(?<=\n)|\s)")
 
 
-def _unexplored(text: str, words: Words, spans: list[tuple[int, int]], starts: list[int], longest: int,
+def _blank(s: str) -> str:
+    """Every character but line breaks replaced by a space."""
+    return "\n".join(" " * len(line) for line in s.split("\n"))
+
+
+def _unexplored(text: str, words: Words, spans: list[tuple[int, int]], starts: list[int],
                 runs: list[tuple[int, int]] | None = None) -> str:
     """The text with every sentence blanked (spaces, offsets kept) whose capitalized words all lie inside
     names already found: in cased text the discovery patterns need a capitalized word of their own there,
     and a candidate overlapping a found name is dropped anyway."""
-
-    def inside(s: int, e: int) -> bool:
-        lo = bisect.bisect_left(starts, s - longest)
-        hi = bisect.bisect_right(starts, s)
-        return any(spans[k][1] >= e for k in range(lo, hi))
-
+    # a word [s, e) lies inside a found name when some span (sorted by start) starting at or before s
+    # ends at or after e: when the largest end among the spans starting at or before s reaches e
+    max_end = list(accumulate((e for _s, e in spans), max))
     bounds = [m.end() for m in _SEGMENT_END.finditer(text)] + [len(text)]
     if runs is None:
         runs = [(i, i) for i, w in enumerate(words.raw) if w[:1].isupper()]
+    raw, wstarts, wends = words.raw, words.starts, words.ends
     novel_segments: set[int] = set()
     for i, j in runs:
         for k in range(i, j + 1):
-            if words.raw[k][:1].isupper() and not inside(words.starts[k], words.ends[k]):
-                novel_segments.add(bisect.bisect_right(bounds, words.starts[k]))
-                break
+            if raw[k][:1].isupper():
+                s = wstarts[k]
+                hi = bisect.bisect_right(starts, s)
+                if not (hi and max_end[hi - 1] >= wends[k]):
+                    novel_segments.add(bisect.bisect_right(bounds, s))
+                    break
     for q in ('"', "“"):
         pos = text.find(q)
         while pos >= 0:
@@ -500,10 +575,10 @@ def _unexplored(text: str, words: Words, spans: list[tuple[int, int]], starts: l
         return text
     parts, pos = [], 0
     for s, e in keep:
-        parts.append(_NOT_NEWLINE.sub(" ", text[pos:s]))
+        parts.append(_blank(text[pos:s]))
         parts.append(text[s:e])
         pos = e
-    parts.append(_NOT_NEWLINE.sub(" ", text[pos:]))
+    parts.append(_blank(text[pos:]))
     return "".join(parts)
 
 
@@ -515,21 +590,22 @@ def bare_acronyms(text: str, words: Words, taken: list[tuple[int, int]]) -> list
     spans = sorted(taken)
     starts = [s for s, _ in spans]
     shouting: dict[int, bool] = {}
-    for w, s, e in zip(words.raw, words.starts, words.ends, strict=True):
-        if 2 <= len(w) <= 6 and w.isupper() and w.isalpha() and w not in NOT_ORG_ACRONYMS:
-            k = bisect.bisect_right(starts, s) - 1
-            if k >= 0 and spans[k][1] > s:
-                continue
-            # all-capital headings or shouting: not acronyms
-            line_start = text.rfind("\n", 0, s) + 1
-            if line_start not in shouting:
-                line_end = text.find("\n", e)
-                line = text[line_start : line_end if line_end >= 0 else len(text)]
-                letters = [c for c in line if c.isalpha()]
-                shouting[line_start] = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
-            if shouting[line_start]:
-                continue
-            out.append((s, e, w))
+    raw = words.raw
+    for i in [i for i, w in enumerate(raw) if 2 <= len(w) <= 6 and w.isupper() and w.isalpha() and w not in NOT_ORG_ACRONYMS]:
+        w, s, e = raw[i], words.starts[i], words.ends[i]
+        k = bisect.bisect_right(starts, s) - 1
+        if k >= 0 and spans[k][1] > s:
+            continue
+        # all-capital headings or shouting: not acronyms
+        line_start = text.rfind("\n", 0, s) + 1
+        if line_start not in shouting:
+            line_end = text.find("\n", e)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            letters = [c for c in line if c.isalpha()]
+            shouting[line_start] = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
+        if shouting[line_start]:
+            continue
+        out.append((s, e, w))
     return out
 
 
@@ -561,8 +637,8 @@ def fuzzy_candidates(text: str, words: Words, runs: list[tuple[int, int]], idx: 
         if j == i0:
             continue
         # a misspelling leaves a word no known name has, next to words known names have
-        ks = [words.keys[x] for x in range(i0, j + 1) if words.keys[x]]
-        if not any(k not in vocab for k in ks) or not any(k in vocab for k in ks):
+        ks = [k for k in words.keys[i0 : j + 1] if k]
+        if vocab.issuperset(ks) or vocab.isdisjoint(ks):
             continue
         best = None
         for i in range(i0, j):

@@ -26,6 +26,22 @@ _TARGET = re.compile(r"\b(troops|soldiers|civilians|police|policemen|officers|pe
 _STAT = re.compile(r"\b(?:reduced|increased|fell|rose|dropped|declined|grew|cut|down|up)\s+(?:by\s+)?\d[\d.,]*\s?%(?:\s+in\s+\d{4})?", re.I)
 
 _ANY_DIGIT = re.compile(r"\d")
+# the characters besides ASCII letters that case-insensitive matching may take for an ASCII letter, or whose
+# case forms hold one (found by testing every code point): in a text without them, a case-insensitive match
+# of an ASCII word lies in text.lower()
+FOLDS_TO_ASCII_RE = re.compile("[ßİıŉſǰẖẗẘẙẚKﬀﬁﬂﬃﬄﬅﬆ]")
+_TARGET_WORDS = ("troops", "soldiers", "civilians", "police", "officers", "personnel", "worshippers", "students",
+                 "tourists", "journalists", "diplomats", "airport", "embassy", "mosque", "church", "school", "hospital",
+                 "base", "checkpoint", "convoy", "hotel", "market", "prison", "concert hall")  # what _TARGET needs
+
+
+def may_hold(text: str, low: str, words: tuple[str, ...]) -> bool:
+    """Whether a case-insensitive match of one of the lower-case ASCII ``words`` may lie in ``text``
+    (``low`` is ``text.lower()``): False only when none can, so a search for a pattern that needs one
+    of the words can be skipped."""
+    return any(w in low for w in words) or (not text.isascii() and FOLDS_TO_ASCII_RE.search(text) is not None)
+
+
 _MONEY_PREDICATES = {"finances", "trades_with", "supports"}
 _ATTACK_PREDICATES = {"attacks", "fights"}
 
@@ -57,18 +73,19 @@ def _money_parts(text: str, low: str) -> dict:
 
 def _attack_parts(text: str, has_digit: bool) -> dict:
     attack: dict = {}
+    low = text.lower()
     if has_digit:
-        km = _KILLED.search(text)
+        km = _KILLED.search(text) if may_hold(text, low, ("kill", "dead")) else None
         if km:
             v = _int(km.group("k1") or km.group("k2"))
             if v is not None:
                 attack["killed"] = v
-        wm = _WOUNDED1.search(text) or _WOUNDED2.search(text)
+        wm = (_WOUNDED1.search(text) or _WOUNDED2.search(text)) if may_hold(text, low, ("wound", "injur")) else None
         if wm:
             v = _int(wm.group(1))
             if v is not None:
                 attack["wounded"] = v
-    tg = _TARGET.search(text)
+    tg = _TARGET.search(text) if may_hold(text, low, _TARGET_WORDS) else None
     if tg:
         attack["target"] = tg.group(1).lower()
     return attack
@@ -88,7 +105,7 @@ def _text_parts(sent, key: str):
         elif key == "attack":
             cache[key] = _attack_parts(text, has_digit)
         else:
-            st = _STAT.search(text) if has_digit else None
+            st = _STAT.search(text) if has_digit and "%" in text else None
             cache[key] = st.group(0) if st else None
     return cache[key]
 

@@ -68,12 +68,12 @@ def rules_backend(doc: Document, gazetteer: Gazetteer, **options: Any) -> Extrac
             used.add(claim.attributed_to)
     keep = {eid for eid, e in ctx.entities.items() if eid in used or e.attributes.get("discovered_by") in ("acronym definition", "topic line")}
     result.entities = [ctx.entities[e] for e in sorted(keep)]
-    known = set(gazetteer.entities) | keep
+    known = gazetteer.entities  # or an entity kept above
     seen: set[tuple] = set()
     for m in ctx.mentions:
         for eid in m.entity_ids:
             key = (eid, m.start, m.end)
-            if eid in known and key not in seen:
+            if (eid in known or eid in keep) and key not in seen:
                 seen.add(key)
                 result.mentions.append(MentionRef(eid, m.start, m.end, m.text))
     return result

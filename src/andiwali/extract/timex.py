@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from andiwali.extract.qualifiers import FOLDS_TO_ASCII_RE
+
 MONTHS = {
     m: i + 1
     for i, names in enumerate(
@@ -20,9 +22,11 @@ MONTHS = {
     )
     for m in names
 }
-_MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+_MON = rf"(?:{_MONTH_NAMES})\.?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
-_PREP = r"(?P<prep>since|from|until|till|through|to|by|after|before|in|on|during|circa|around|as of|starting in|beginning in|between|early|late|mid|ca\.)"
+_PREP_WORDS = r"since|from|until|till|through|to|by|after|before|in|on|during|circa|around|as of|starting in|beginning in|between|early|late|mid|ca\."
+_PREP = rf"(?P<prep>{_PREP_WORDS})"
 
 _DATE = (
     rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MON})\s*,?\s+(?P<y1>{_YEAR})"  # 11 September 2001
@@ -35,6 +39,8 @@ DATE_RE = re.compile(
     rf"(?:\b{_PREP}\s+(?:the\s+(?:two\s+|three\s+)?(?:years?\s+|period\s+|late\s+|early\s+|mid-?\s*)?)?)?(?<![\d,.$])(?:{_DATE})(?![\d%]|,\d)",
     re.I,
 )
+# the places where a DATE_RE match may start, in lower-case text (a zero-width match at each)
+_DATE_START = re.compile(rf"(?=\d|{_MONTH_NAMES.lower()}|{_PREP_WORDS})")
 _RELATIVE = re.compile(
     r"\b(?P<rel>last year|this year|earlier this year|the previous year|the following year|the next year|last month|"
     r"this month|(?:over |in |during )?(?:the )?(?:past|last|recent) (?:few )?(?:weeks|days|months)|recently)\b",
@@ -84,9 +90,23 @@ def _date_matches(text: str):
             windows.append([ws, we])
     last = -1
     for ws, we in windows:
-        for m in DATE_RE.finditer(text, max(ws, last), we):
-            last = m.end()
-            yield m
+        start = max(ws, last)
+        if FOLDS_TO_ASCII_RE.search(text, start, we) is not None:
+            for m in DATE_RE.finditer(text, start, we):
+                last = m.end()
+                yield m
+            continue
+        # a match starts at a digit, a month name or a preposition: DATE_RE is tried only there, which finds
+        # the same matches (in the lower-cased window those words are plain text, see FOLDS_TO_ASCII_RE)
+        pos = start
+        for c in _DATE_START.finditer(text[start:we].lower()):
+            q = start + c.start()
+            if q < pos:
+                continue
+            m = DATE_RE.match(text, q, we)
+            if m is not None:
+                last = pos = m.end()
+                yield m
 
 
 def find_dates(text: str, offset: int = 0) -> list[TimeExpr]:
