@@ -184,6 +184,9 @@ class Sentence:
         self.te = te
         self.ctx = ctx
         arr = _doc_arrays(doc, ctx)
+        ends_all = arr.get("end")
+        if ends_all is None:
+            ends_all = arr["end"] = [i + len(w) for i, w in zip(arr["idx"], arr["text"], strict=True)]
         self.lowers = arr["lower"][ts:te]
         self.idxs = arr["idx"][ts:te]
         self.words = arr["text"][ts:te]
@@ -196,14 +199,14 @@ class Sentence:
         self.mrange: list[tuple[int, int]] = []
         self.mention_at = [-1] * self.n
         idxs = self.idxs
-        ends = [i + len(w) for i, w in zip(idxs, self.words, strict=True)]
+        ends = ends_all[ts:te]
 
         for m in mentions:
             if m.end <= self.start or m.start >= self.end:
                 continue
             a = bisect.bisect_right(ends, m.start)  # first token ending after the mention starts
             b = bisect.bisect_left(idxs, m.end)  # tokens starting before the mention ends
-            if b <= a or any(self.mention_at[i] >= 0 for i in range(a, b)):
+            if b <= a or max(self.mention_at[a:b]) >= 0:
                 continue
             k = len(self.mentions)
             self.mentions.append(m)
@@ -211,7 +214,7 @@ class Sentence:
             for i in range(a, b):
                 self.mention_at[i] = k
         self.blocked: set[int] = set()  # mentions that are speakers ("according to X") or aliases ("(aka X)")
-        for k, (a, _b) in enumerate(self.mrange):
+        for k, (a, _b) in enumerate(self.mrange if "(" in self.lowers else ()):
             j = a - 1
             while j >= 0 and a - j <= 12 and self.lowers[j] not in ("(", ")"):
                 j -= 1
@@ -1807,7 +1810,7 @@ class RelationExtractor:
         arr = _doc_arrays(doc, ctx)
         lowers, idxs, words = arr["lower"], arr["idx"], arr["text"]
         first_words = engine.lex.by_first
-        is_first = [w in first_words for w in lowers]
+        firsts = [i for i, w in enumerate(lowers) if w in first_words]
         text = ctx.document.text
         mi = 0
         claims = []
@@ -1822,7 +1825,7 @@ class RelationExtractor:
                 j += 1
             # a sentence without a mention or without any trigger word gives no claim: only note its dates
             dated = timex.YEARISH.search(text, cs, ce) is not None
-            if not here or not any(is_first[ts:te]):
+            if not here or bisect.bisect_left(firsts, ts) == bisect.bisect_left(firsts, te):
                 if dated:
                     state.setdefault("dated", []).append((cs, ce))
                 continue
