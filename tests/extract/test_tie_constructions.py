@@ -193,3 +193,15 @@ def test_scores_on_the_sentence_sets():
     # the independent set (another author, styles and groups the rules were not written for): 0.48 (session 3)
     fresh = score_sentences(ROOT / "tests" / "gold" / "sentences" / "fresh_test.jsonl")
     assert fresh["sentences"] == 100 and fresh["f1"] >= 0.44, fresh
+
+
+def test_a_possessor_is_no_part_of_the_group_name_after_it():
+    got = claims("Jabhat al-Nusra crushed Jamal Maarouf's Syrian Revolutionaries Front in 2014.", parser=parser_available())
+    assert ("al-Nusrah Front", "fights", "Syrian Revolutionaries Front", "asserted") in got
+    assert claims("The Lord's Resistance Army attacked villages in Uganda.")  # a possessive inside a name stays
+
+
+def test_a_pronounced_acronym_written_as_a_word_and_a_denied_disjunction():
+    got = claims("The Muslim Brotherhood has denied funding or arming the Hasm movement.")
+    assert ("Muslim Brotherhood", "finances", "Harakat Sawa'd Misr", "negated") in got
+    assert ("Muslim Brotherhood", "supports", "Harakat Sawa'd Misr", "negated") in got

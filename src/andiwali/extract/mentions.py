@@ -50,6 +50,9 @@ PERSON_TITLES = frozenset(
     """mullah sheikh shaykh shaikh emir amir maulana maulvi mawlawi hafiz qari commander president general
     dr mr ms mrs lt colonel col gen minister imam mufti maulvi hajji haji sheikh""".split()
 )
+# possessives that belong inside group names ("Lord's Resistance Army", "People's Protection Units")
+NAME_POSSESSIVES = frozenset("""people peoples lord women workers martyrs god allah prophet nation masses children youth
+    students farmers patriots soldiers mujahideen believers""".split())
 # capitalized words that never start or make a name run on their own
 _RUN_STOP = frozenset(
     """the a an this that these those it its their they he she his her in on at by for with from as since after
@@ -247,6 +250,11 @@ def _case_ok_uncached(entry: _Entry, surface: str) -> bool:
             return True
         # an acronym written with some lower-case letters ("HuM", "JuA") against an all-capital alias
         if len(a) <= 6 and a.upper() == b.upper() and sum(c.isupper() for c in a) >= 2 and a[0].isupper():
+            return True
+        # an acronym pronounced as a word and written as one ("Hasm" for HASM, "Hamas"): four letters or more,
+        # a vowel, title case
+        if len(a) >= 4 and b.isupper() and a.upper() == b and a[0].isupper() and a[1:].islower() \
+                and any(c in "AEIOU" for c in b[1:]):
             return True
         # an article the text adds or leaves out ("al-Qaeda" vs "Qaeda") does not matter
         for art in ("al", "el", "Al", "El", "the", "The"):
@@ -482,6 +490,18 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
             runs += [(i, cut - 1), (nxt, j)]
         else:
             runs.append((i, j))
+    # "Charles Taylor's NPFL", "Jamal Maarouf's Syrian Revolutionaries Front": a possessor is no part of the
+    # name after it (but "Lord's Resistance Army", "People's Protection Units" keep theirs)
+    split: list[tuple[int, int]] = []
+    for i, j in runs:
+        for k in range(i, j):
+            gap = text[words.ends[k] : words.starts[k + 1]]
+            if gap[:2] in ("'s", "’s") and words.raw[k].lower() not in NAME_POSSESSIVES:
+                split += [(i, k), (k + 1, j)]
+                break
+        else:
+            split.append((i, j))
+    runs = split
     for i, j in runs:
         if i == j:
             continue  # every kind below needs two capitalized words

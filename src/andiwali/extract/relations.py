@@ -1660,7 +1660,9 @@ class RuleEngine:
                 if w == "no" and i + 1 < sent.n and lw[i + 1] in ("doubt",):
                     continue
                 # "refused to X and continued to Y": a negation scopes over its own verb phrase
-                if i < tm.start and any(lw[j] in ("and", "or", "but", "then") for j in range(i + 1, tm.start)) \
+                # ("denied funding or arming X": a disjunction right before the trigger stays in scope)
+                if i < tm.start and any(lw[j] in ("and", "or", "but", "then") and not (lw[j] in ("or", "nor") and j + 1 == tm.start)
+                                        for j in range(i + 1, tm.start)) \
                         and not (i + 2 < sent.n and lw[i + 1] in ("proof", "evidence") or w in ("without",)):
                     continue
                 neg += 1
