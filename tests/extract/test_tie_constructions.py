@@ -205,3 +205,9 @@ def test_a_pronounced_acronym_written_as_a_word_and_a_denied_disjunction():
     got = claims("The Muslim Brotherhood has denied funding or arming the Hasm movement.")
     assert ("Muslim Brotherhood", "finances", "Harakat Sawa'd Misr", "negated") in got
     assert ("Muslim Brotherhood", "supports", "Harakat Sawa'd Misr", "negated") in got
+
+
+def test_an_object_pronoun_is_not_the_subject_itself():
+    got = claims("Ajnad al-Kavkaz, a North Caucasian faction in Syria, fought alongside HTS in Latakia but never joined it.")
+    assert ("Ajnad al-Kavkaz", "merged_into", "Hay'at Tahrir al-Sham", "negated") in got
+    assert ("Ajnad al-Kavkaz", "allied_with", "Hay'at Tahrir al-Sham", "asserted") in got

@@ -40,7 +40,9 @@ GROUP_NOUNS = frozenset(
     """front brigade brigades army movement jamaat jamiat harakat harakah lashkar jaysh ansar katibat katiba
     kataib tehrik party group organization organisation battalion battalions forces council union legion
     mujahidin hizb hezbollah liwa faylaq tanzim jabhat network alliance coalition militia militias
-    committee guard guards corps emirate caliphate province wilayat wilaya tahrir sipah sipah-e units shura""".split()
+    committee guard guards corps emirate caliphate province wilayat wilaya tahrir sipah sipah-e units shura
+    ajnad jund junud saraya sarayat usbat majlis firqat quwat tanzeem fedayeen cartel commandos squad squads cell cells
+    resistance brotherhood guerrilla guerrillas""".split()
 )
 # connectors allowed inside a capitalized name run
 CONNECTORS = frozenset(

@@ -879,6 +879,14 @@ class RuleEngine:
         for s in subs:
             for o in objs:
                 ms, mo = (s if isinstance(s, Mention) else sent.mentions[s]), (o if isinstance(o, Mention) else sent.mentions[o])
+                if isinstance(o, int) and mo.how == "coref" and mo.text.lower() in ("it", "them") and ms.entity_ids == mo.entity_ids:
+                    # "X fought alongside HTS but never joined it": an object pronoun is not the subject itself;
+                    # the nearest other name before it
+                    alt = next((k for k in range(o - 1, -1, -1) if sent.mentions[k].entity_ids != ms.entity_ids
+                                and sent.mentions[k].kind in ok and sent.mentions[k].how != "coref"), None)
+                    if alt is None:
+                        continue
+                    mo = sent.mentions[alt]
                 for sid in ms.entity_ids:
                     for oid in mo.entity_ids:
                         if sid == oid:
