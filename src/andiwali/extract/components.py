@@ -444,7 +444,10 @@ def _sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
 
 _ADJ = r"(?:(?:militant|jihadist|jihadi|terrorist|extremist|armed|insurgent|islamist|militant\s+islamist|terror|rebel)\s+)?"
 _ANA_ORG = re.compile(rf"\b(?:the|this|that)\s+{_ADJ}(?:group|organization|organisation|movement|outfit)\b(?!\s+of\b)", re.I)
-_ANA_LIST = re.compile(rf"\b(?P<det>these|those|the\s+two|both|all\s+three|the\s+three)\s+{_ADJ}(?P<noun>groups|organizations|organisations|movements|affiliates|branches|factions|allies|organizations)\b", re.I)
+# any one or two words may describe the list ("the two Shiite movements", "both rival factions")
+_ANA_LIST = re.compile(r"\b(?P<det>these|those|the\s+two|both|all\s+three|the\s+three)\s+(?:[A-Za-z'’-]+\s+){0,2}?"
+                       r"(?P<noun>groups|organizations|organisations|movements|affiliates|branches|factions|allies|"
+                       r"militias|wings|outfits|insurgencies|parties|armies|cartels)\b", re.I)
 _ANA_PRON = re.compile(r"\b(?P<p>it|its|they|their|them|he|his|him|she|her)\b(?P<after>\s+\w+)?", re.I)
 _ANA_COUNTRY = re.compile(r"\bthe\s+country\b", re.I)
 # every match of the four patterns above starts with a whole word of this pattern (same flags): the patterns
