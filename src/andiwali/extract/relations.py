@@ -967,6 +967,12 @@ class RuleEngine:
             else:
                 objs = sent.right_arg(tm.end, ok, far=t.far or frame == "svo_far", loc=frame == "svo_in",
                                       limit=10 if frame == "svo_in" else 6)
+                c = tm.end if tm.end < sent.n and sent.lowers[tm.end] in ("and", "or") else \
+                    tm.end - 1 if sent.lowers[tm.end - 1] in ("and", "or") else None
+                if not objs and frame == "svo" and c is not None and c + 2 < sent.n \
+                        and sent.lowers[c + 1] in self.lex.by_first and sent.mention_at[c + 1] < 0:
+                    # "armed and trained the RUF": two verbs share the object
+                    objs = sent.right_arg(c + 2, ok, limit=6)
             named = None
             if pred == "merged_into" and sent.lowers[tm.start].startswith(("unit", "combin")) and "O" not in tm.args \
                     and tm.end < sent.n and (sent.mention_at[tm.end] >= 0 or sent.lowers[tm.end] == "the"):
@@ -1007,6 +1013,8 @@ class RuleEngine:
                         distinct.append(x)
                 if len(distinct) >= 2 and sent.mrange[distinct[-1]][1] <= tm.start:
                     return self._pairs(sent, distinct[:1], distinct[1:], tm, both=not sym)
+                if len(distinct) == 1 and len(sent.mentions[distinct[0]].entity_ids) >= 2:
+                    return self._split_plural(sent, sent.mentions[distinct[0]], tm, sym)  # "... and they have fought"
             if not objs:
                 return []
             subs = named or self._subject(sent, tm, sk, floor)
