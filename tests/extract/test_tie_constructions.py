@@ -214,3 +214,9 @@ def test_an_object_pronoun_is_not_the_subject_itself():
                  parser=parser_available())
     assert ("Ajnad al-Kavkaz", "merged_into", "Hay'at Tahrir al-Sham", "negated") in got
     assert ("Ajnad al-Kavkaz", "allied_with", "Hay'at Tahrir al-Sham", "asserted") in got
+
+
+def test_respectively_pairs_the_lists_in_order():
+    got = claims("The KIA and the KNLA are the armed wings of the KIO and the KNU respectively.")
+    assert ("Karen National Liberation Army", "branch_of", "Karen National Union", "asserted") in got
+    assert not any(o == "Karen National Union" and s != "Karen National Liberation Army" for s, _p, o, _pol in got)

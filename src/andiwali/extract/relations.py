@@ -876,8 +876,11 @@ class RuleEngine:
         out = []
         pred = tm.trigger.predicate
         sk, ok = self.lex.subject_kinds[pred], self.lex.object_kinds[pred]
-        for s in subs:
-            for o in objs:
+        pairs = [(s, o) for s in subs for o in objs]
+        if len(subs) == len(objs) >= 2 and "respectively" in sent.lowers:
+            pairs = list(zip(subs, objs))  # "X and Y are the armed wings of A and B respectively"
+        for s, o in pairs:
+            if True:
                 ms, mo = (s if isinstance(s, Mention) else sent.mentions[s]), (o if isinstance(o, Mention) else sent.mentions[o])
                 if isinstance(o, int) and mo.how == "coref" and mo.text.lower() in ("it", "them") and ms.entity_ids == mo.entity_ids:
                     # "X fought alongside HTS but never joined it": an object pronoun is not the subject itself;
