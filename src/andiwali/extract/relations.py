@@ -470,6 +470,8 @@ class Sentence:
                                 out.append(x)
                         return out
                     g = [x for x in self.filt(self.group(mi), kinds) if x >= mi]
+                    if len(g) > 1 and self._possessor(g[-1]) and self.lowers[self.mrange[g[-1]][0] - 1] == ",":
+                        g = g[:-1]  # "headed the Qassam Brigades, Hamas's military wing": an apposition's possessor
                     if len(g) == 1 and "person" in kinds:
                         who = self._possessed_person(mi)
                         if who is not None:
