@@ -272,6 +272,12 @@ class Sentence:
                     break
                 if "with" in between and not any(w in ("together", "along") for w in between):
                     break
+                first = min(cur, nxt)
+                fa = self.mrange[first][0]
+                while fa > 0 and self.lowers[fa - 1] in ("the", "a", "an"):
+                    fa -= 1
+                if fa > 0 and self.lowers[fa - 1] in ("unlike", "like", "besides", "than", "despite") and "," in between:
+                    break  # "Unlike the Islamic State, al-Shabaab has ...": a fronted comparison is no list
                 raw_between = self.lowers[a_end:b_start]
                 if "(" in raw_between and raw_between.index("(") == len(raw_between) - 1 \
                         and self.mentions[nxt].entity_ids != self.mentions[cur].entity_ids:
