@@ -128,6 +128,10 @@ COPULA = frozenset("is was are were be been being as became become becomes remai
 LIST_TOKENS = frozenset(", and or & the as well nor also ( ) both either neither".split())
 COMPOUND_PARTICIPLES = frozenset("backed based led sponsored supported funded allied aligned trained controlled supplied "
                                  "armed linked affiliated".split())
+LINK_VERBS = frozenset("considered seen regarded described known named called designated listed labelled labeled viewed "
+                        "remains remained became become becomes served serves functions functioned operates operated acts "
+                        "acted emerged formed founded established created launched set took taken began started presents "
+                        "presented present portrays portrayed styles styled declares declared calls called".split())
 GOVERNMENT_WORDS = frozenset("government regime administration authorities army military forces troops junta "
                              "navy police".split())
 GROUP_WORDS = frozenset("group brigade battalion faction militia movement organization organisation network army front "
@@ -1514,6 +1518,9 @@ class RuleEngine:
                     continue
                 if w == "and" and j + 1 < sent.n and sent.lowers[j + 1] in ("was", "were", "is", "are", "has", "had", "have", "later", "then", "subsequently"):
                     break  # "pledged to X in 2014 and was later named emir of Y": not X
+                if mi < 0 and self.use_parse and sent.toks[j].pos_ == "VERB" and w not in COPULA and w not in LINK_VERBS \
+                        and any(ch.dep_ == "dobj" for ch in sent.toks[j].children):
+                    break  # "X expelled the Y faction": a transitive verb separates X from the role noun
                 if w == "over" and j > 0 and sent.lowers[j - 1] in ("took", "take", "takes", "taken", "taking"):
                     j -= 1  # "X took over as Y's leader"
                     steps += 1
