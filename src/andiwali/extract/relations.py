@@ -890,32 +890,30 @@ class RuleEngine:
         sk, ok = self.lex.subject_kinds[pred], self.lex.object_kinds[pred]
         pairs = [(s, o) for s in subs for o in objs]
         if len(subs) == len(objs) >= 2 and "respectively" in sent.lowers:
-            pairs = list(zip(subs, objs))  # "X and Y are the armed wings of A and B respectively"
+            pairs = list(zip(subs, objs, strict=True))  # "X and Y are the armed wings of A and B respectively"
+        features = ("list",) if len(subs) > 1 or len(objs) > 1 else ()
         for s, o in pairs:
-            if True:
-                ms, mo = (s if isinstance(s, Mention) else sent.mentions[s]), (o if isinstance(o, Mention) else sent.mentions[o])
-                if isinstance(o, int) and mo.how == "coref" and mo.text.lower() in ("it", "them") and ms.entity_ids == mo.entity_ids:
-                    # "X fought alongside HTS but never joined it": an object pronoun is not the subject itself;
-                    # the nearest other name before it
-                    alt = next((k for k in range(o - 1, -1, -1) if sent.mentions[k].entity_ids != ms.entity_ids
-                                and sent.mentions[k].kind in ok and sent.mentions[k].how != "coref"), None)
-                    if alt is None:
+            ms, mo = (s if isinstance(s, Mention) else sent.mentions[s]), (o if isinstance(o, Mention) else sent.mentions[o])
+            if isinstance(o, int) and mo.how == "coref" and mo.text.lower() in ("it", "them") and ms.entity_ids == mo.entity_ids:
+                # "X fought alongside HTS but never joined it": an object pronoun is not the subject itself;
+                # the nearest other name before it
+                alt = next((k for k in range(o - 1, -1, -1) if sent.mentions[k].entity_ids != ms.entity_ids
+                            and sent.mentions[k].kind in ok and sent.mentions[k].how != "coref"), None)
+                if alt is None:
+                    continue
+                mo = sent.mentions[alt]
+            for sid in ms.entity_ids:
+                for oid in mo.entity_ids:
+                    if sid == oid:
                         continue
-                    mo = sent.mentions[alt]
-                for sid in ms.entity_ids:
-                    for oid in mo.entity_ids:
-                        if sid == oid:
+                    dirs = [(ms, sid, mo, oid)]
+                    if both:
+                        dirs.append((mo, oid, ms, sid))
+                    for a, aid, b, bid in dirs:
+                        if a.kind not in sk or b.kind not in ok:
                             continue
-                        dirs = [(ms, sid, mo, oid)]
-                        if both:
-                            dirs.append((mo, oid, ms, sid))
-                        for a, aid, b, bid in dirs:
-                            if a.kind not in sk or b.kind not in ok:
-                                continue
-                            out.append(
-                                Candidate(a, aid, pred, b, bid, rule or tm.trigger.rule, " ".join(sent.lowers[tm.start : tm.end]),
-                                          sent.start, sent.end, features=(("list",) if len(subs) > 1 or len(objs) > 1 else ()))
-                            )
+                        out.append(Candidate(a, aid, pred, b, bid, rule or tm.trigger.rule, " ".join(sent.lowers[tm.start : tm.end]),
+                                             sent.start, sent.end, features=features))
         return out
 
     def _apply(self, sent: Sentence, tm: TriggerMatch) -> list[Candidate]:
