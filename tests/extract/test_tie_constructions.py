@@ -220,3 +220,11 @@ def test_respectively_pairs_the_lists_in_order():
     got = claims("The KIA and the KNLA are the armed wings of the KIO and the KNU respectively.")
     assert ("Karen National Liberation Army", "branch_of", "Karen National Union", "asserted") in got
     assert not any(o == "Karen National Union" and s != "Karen National Liberation Army" for s, _p, o, _pol in got)
+
+
+def test_founders_names_and_commands():
+    got = claims("Guatemala's URNG was formed in 1982 by the EGP, the FAR, ORPA and the PGT.")
+    assert len([c for c in got if c[1] == "merged_into" and c[2] == "URNG"]) == 4  # a merger needs two founders or more
+    assert not [c for c in claims("Hamas was founded by the Muslim Brotherhood in 1987.") if c[1] == "merged_into"]
+    assert ("Abdel Fattah al-Burhan", "leads", "Sudan", "asserted") in claims(
+        "Abdel Fattah al-Burhan commands the Sudanese Armed Forces.")  # a name with an Arabic particle is a person

@@ -52,6 +52,9 @@ PERSON_TITLES = frozenset(
     """mullah sheikh shaykh shaikh emir amir maulana maulvi mawlawi hafiz qari commander president general
     dr mr ms mrs lt colonel col gen minister imam mufti maulvi hajji haji sheikh""".split()
 )
+# first or last words of Arabic group names that GROUP_NOUNS does not hold ("Ahrar al-Sham", "Nour al-Din al-Zenki")
+ARABIC_GROUP_WORDS = frozenset("""ahrar nour nur fatah fateh fath sham islam tawhid jihad haqq sunna sunnah quds aqsa
+    sharia shariah mujahideen mujahidin khilafah khilafa dawa dawah tahrir nusra nusrah qaeda qaida""".split())
 # possessives that belong inside group names ("Lord's Resistance Army", "People's Protection Units")
 NAME_POSSESSIVES = frozenset("""people peoples lord women workers martyrs god allah prophet nation masses children youth
     students farmers patriots soldiers mujahideen believers""".split())
@@ -524,6 +527,9 @@ def discover(text: str, words: Words, taken: list[tuple[int, int]], cap_runs=Non
             kind = "person"  # "Saad bin Atef al-AWLAKI": Factbook style surnames
         elif keys[0] in ("abu", "abou") and len(caps) >= 2:
             kind = "person"
+        elif len(caps) >= 2 and len(keys) <= 5 and any(x in ("al", "el", "bin", "ibn") for x in keys[1:-1]) \
+                and keys[0] not in ARABIC_GROUP_WORDS and keys[-1] not in ARABIC_GROUP_WORDS:
+            kind = "person"  # "Abdel Fattah al-Burhan", "Qais al-Khazali": a name with an Arabic particle and no group word
         if kind is None:
             continue
         k = bisect.bisect_right(t_starts, s) - 1

@@ -1049,6 +1049,9 @@ class RuleEngine:
             if pred in ("merged_into", "splinter_of") and len(subs) > 1:
                 # "the merger of A, B and AQIM's Sahara branch": a part of AQIM merged, not AQIM
                 subs = [x for x in subs if not (isinstance(x, int) and sent._possessor(x))] or subs
+            if pred == "merged_into" and t.pattern.endswith("~ by") and len({sent.mentions[x].entity_ids for x in subs
+                                                                            if isinstance(x, int)}) < 2:
+                return []  # "URNG was formed by the EGP, the FAR, ORPA and the PGT": a merger needs two founders
             return self._pairs(sent, subs, objs, tm)
         if frame == "mutual":
             right = sent.right_arg(tm.end, ok if not sym else ok | sk, limit=4)
@@ -1336,6 +1339,14 @@ class RuleEngine:
                 continue
             if m.kind != "person" or m.how == "coref":
                 continue
+            a0 = sent.mrange[mi][0]
+            if a0 >= 2 and sent.lowers[a0 - 1] == "of" and sent.mention_at[a0 - 2] >= 0:
+                oi = sent.mention_at[a0 - 2]
+                om = sent.mentions[oi]
+                if om.kind in ("organization", "state") and om.how != "coref" and (om.kind == "organization" or sent.governs(oi)):
+                    # "the BIFF of Ameril Umbra Kato", "the Salvadoran government of Nayib Bukele"
+                    tm = TriggerMatch(trig, a0 - 1, a0, {}, a0 - 1)
+                    out += [(tm, c) for c in self._pairs(sent, [mi], [oi], tm, rule="possessive:leads")]
             b = sent.mrange[mi][1]
             if b + 1 >= sent.n or sent.lowers[b] not in ("'s", "’s"):
                 continue
