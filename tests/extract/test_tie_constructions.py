@@ -228,3 +228,11 @@ def test_founders_names_and_commands():
     assert not [c for c in claims("Hamas was founded by the Muslim Brotherhood in 1987.") if c[1] == "merged_into"]
     assert ("Abdel Fattah al-Burhan", "leads", "Sudan", "asserted") in claims(
         "Abdel Fattah al-Burhan commands the Sudanese Armed Forces.")  # a name with an Arabic particle is a person
+
+
+def test_a_reported_claim_and_its_denial_are_both_kept():
+    got = claims("UN experts have reported that Rwanda provides troops and weapons to the M23, a charge Kigali has repeatedly denied.")
+    assert {("Rwanda", "supports", "March 23 Movement", "asserted"), ("Rwanda", "supports", "March 23 Movement", "negated")} <= got
+    got = claims("Islamabad says the Taliban give the TTP sanctuary, which the Taliban deny.")
+    assert ("Taliban", "shelters", "Tehrik-e-Taliban Pakistan", "negated") in got
+    assert not [c for c in claims("Hamas and Fatah signed a deal, which Egypt brokered.") if c[3] == "negated"]

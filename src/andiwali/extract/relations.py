@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -686,6 +686,32 @@ def _accused(sent: Sentence, i: int, kinds) -> list[int] | None:
     return sent.filt(sent.group(mi), kinds) or None
 
 
+# a trailing denial of what the sentence reports: ", a charge New Delhi denies", ", which the Taliban deny",
+# "; Caracas denies it", ", an accusation Asmara dismissed as fabricated", ", claims the government denies"
+_DENIAL = re.compile(
+    r"(?:,|;)\s*(?:(?:a|an|the)\s+)?(?:charges?|claims?|accusations?|allegations?|reports?)\s+(?:that\s+)?(?:[\w'’.-]+\s+){1,4}?"
+    r"(?:has\s+|have\s+|had\s+)?(?:(?:repeatedly|consistently|strongly|flatly|always)\s+)?"
+    r"(?:denies|deny|denied|dismissed|dismisses|rejects|rejected|refutes|refuted)\b"
+    r"|(?:,|;)\s*which\s+(?:[\w'’.-]+\s+){1,4}?(?:(?:has|have|had)\s+)?(?:(?:repeatedly|consistently|strongly|always)\s+)?"
+    r"(?:denies|deny|denied|reject|rejects|rejected)\b"
+    r"|;\s*(?:[\w'’.-]+\s+){1,3}?(?:denies|deny|denied|rejects|rejected|dismisses|dismissed)\s+(?:it|this|that|the\s+(?:charge|claim|accusation|allegation))\b",
+    re.I)
+
+
+def _denied_copies(sent: Sentence, cands: list[Candidate]) -> list[Candidate]:
+    """A claim the sentence reports and a party then denies is kept, and its denial is a negated claim too."""
+    m = _DENIAL.search(sent.text)
+    if m is None:
+        return []
+    cut = sent.start + m.start()
+    out = []
+    for c in cands:
+        if c.polarity == "asserted" and c.predicate not in ("operates_in", "based_in", "leads", "member_of") \
+                and max(c.subject.end, c.object.end) <= cut:
+            out.append(replace(c, polarity="negated", features=c.features + ("denied",)))
+    return out
+
+
 def _dep_noun_subject(sent: Sentence, tm: TriggerMatch, kinds) -> list[int] | None:
     """With a parse: the subject of the verb governing a trigger noun ("X and Y ... but [maintain] close [ties]"),
     following a shared subject into a coordinated verb phrase."""
@@ -811,6 +837,7 @@ class RuleEngine:
             self._decorate(sent, tm, c, cues, state)
             if c.modality != "drop":
                 out.append(c)
+        out += _denied_copies(sent, out)
         self._track_quotes(sent, state, cues)
         # dedupe within the sentence
         seen: dict[tuple, Candidate] = {}
