@@ -183,6 +183,16 @@ STATE_EXTRA: dict[str, list[tuple[str, bool]]] = {
     "IT": [("Italian", False)], "ES": [("Spanish", False)], "BE": [("Belgian", False)], "SE": [("Swedish", False)], "NO": [("Norwegian", False)],
     "DK": [("Danish", False)], "UA": [("Ukrainian", False)], "CD": [("Congolese", True), ("FARDC", False)], "CM": [("Cameroonian", False)],
     "BJ": [("Beninese", False)], "TG": [("Togolese", False)], "GH": [("Ghanaian", False)], "SN": [("Senegalese", False)],
+    "LR": [("Liberian", False)], "SV": [("Salvadoran", False), ("Salvadorean", False)], "CF": [("Central African", False)],
+    "ER": [("Eritrean", False)], "SS": [("South Sudanese", False)], "RW": [("Rwandan", False)], "BI": [("Burundian", False)],
+    "SL": [("Sierra Leonean", False)], "GN": [("Guinean", True)], "CI": [("Ivorian", False)], "AO": [("Angolan", False)],
+    "ZW": [("Zimbabwean", False)], "ZA": [("South African", False)], "DJ": [("Djiboutian", False)], "GT": [("Guatemalan", False)],
+    "HN": [("Honduran", False)], "NI": [("Nicaraguan", False)], "EC": [("Ecuadorian", False)], "BR": [("Brazilian", False)],
+    "AR": [("Argentine", False), ("Argentinian", False)], "CL": [("Chilean", False)], "BO": [("Bolivian", False)], "PY": [("Paraguayan", False)],
+    "CU": [("Cuban", False)], "HT": [("Haitian", False)], "GE": [("Georgian", True)], "IE": [("Irish", False)], "GR": [("Greek", False)],
+    "PL": [("Polish", True)], "NL": [("Dutch", False)], "AT": [("Austrian", False)], "CH": [("Swiss", False)], "PT": [("Portuguese", False)],
+    "KR": [("South Korean", False)], "KP": [("North Korean", False)], "VN": [("Vietnamese", False)], "KH": [("Cambodian", False)],
+    "LA": [("Laotian", False)], "SG": [("Singaporean", False)],
 }
 INTERGOV = [
     {"name": "United Nations", "aliases": ["UN", "U.N.", "United Nations Security Council", "UN Security Council", "UNSC"], "subtype": "intergovernmental organization"},

@@ -230,8 +230,8 @@ class Sentence:
         self.demonyms: set[int] = set()
         for k, (a, b) in enumerate(self.mrange):
             m = self.mentions[k]
-            if b - a == 1 and m.kind in ("state", "place") and _DEMONYM.search(self.lowers[a]) and b < self.n \
-                    and m.how != "discovered" and not _names_entity(ctx, m, self.lowers[a]) \
+            if b - a <= 2 and m.kind in ("state", "place") and _DEMONYM.search(self.lowers[b - 1]) and b < self.n \
+                    and m.how != "discovered" and not _names_entity(ctx, m, " ".join(self.lowers[a:b])) \
                     and self.mention_at[b] < 0 and (self.words[b][:1].islower() and self.words[b].isalpha() or self.words[b] == "-"):
                 self.demonyms.add(k)
         self.gap_mention_at = [(-1 if k in self.demonyms else k) for k in self.mention_at] if self.demonyms else self.mention_at
