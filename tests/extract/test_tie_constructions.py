@@ -50,7 +50,7 @@ def claims(text: str, parser: bool = False, min_confidence: float = 0.0) -> set[
      {("Hamas", "allied_with", "Palestine Islamic Jihad", "asserted"), ("Hamas", "fights", "Israel", "asserted")}),
     # "X and Y formed Z" (two or more groups) is a merger into Z
     ("Ahrar al-Sham and Jaysh al-Islam formed the Islamic Front in 2013.",
-     {("Ahrar al-Sham", "merged_into", "Islamic Front", "asserted"), ("Army of Islam", "merged_into", "Islamic Front", "asserted")}),
+     {("Ahrar al-Sham", "merged_into", "Islamic Front (Syria)", "asserted"), ("Army of Islam", "merged_into", "Islamic Front (Syria)", "asserted")}),
     # "combined with Y to form Z": both merge into Z; "combined with Y" alone is cooperation
     ("Al-Mulathamun combined with MUJAO to form al-Mourabitoun.",
      {("al-Mulathamun Battalion", "merged_into", "al-Mourabitoun", "asserted"),

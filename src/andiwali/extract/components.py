@@ -140,7 +140,8 @@ class MentionFinder:
         for m in pending:
             lo = bisect.bisect_left(acc_starts, m.start - 12 - longest)
             hi = bisect.bisect_right(acc_starts, m.end + 12)
-            if m.text in ctx.doc_aliases or _same_kind_neighbour(text, m, accepted[lo:hi] + accepted[n_sorted:], gap=3):
+            if m.text in ctx.doc_aliases or _same_kind_neighbour(text, m, accepted[lo:hi] + accepted[n_sorted:], gap=3) \
+                    or _specific_name(ctx, m):
                 accepted.append(m)
         accepted.sort(key=lambda m: m.start)
         taken = [(m.start, m.end) for m in accepted]
@@ -314,6 +315,16 @@ def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     """Whether [s, e) overlaps any of the sorted, non-overlapping spans."""
     i = bisect.bisect_left(spans, (e, e))
     return i > 0 and spans[i - 1][1] > s
+
+
+def _specific_name(ctx: ExtractContext, m: M.Mention) -> bool:
+    """An ambiguous alias written as a name of two or more capitalized words ("National Unity Government",
+    "Los Lobos") that only one entity has: specific enough without context."""
+    words = [w for w in re.split(r"[\s-]+", m.text) if w]
+    if len(words) < 2 or not all(w[:1].isupper() or w.lower() in M.CONNECTORS for w in words) \
+            or not words[0][:1].isupper() or not words[-1][:1].isupper():
+        return False
+    return len({e.id for e in ctx.gazetteer.lookup(m.text)}) == 1
 
 
 def _same_kind_neighbour(text: str, m: M.Mention, others: list[M.Mention], gap: int) -> bool:

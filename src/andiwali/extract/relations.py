@@ -1004,6 +1004,8 @@ class RuleEngine:
                 if frame == "svo_become" and len(objs) > 1 and sent.mentions[objs[0]].text.lower() in ("its", "their"):
                     objs = objs[1:]  # "X became its Sinai Province": the possessor is no new name
                 objs = sent.filt(objs, ok)
+                if objs and sent.lowers[tm.start] in ("tied", "ties", "tie", "linked", "links", "link", "connected", "connects"):
+                    objs = objs[:1]  # "tied X to Y and Z to W": the first pair only
             else:
                 objs = sent.right_arg(tm.end, ok, far=t.far or frame == "svo_far", loc=frame == "svo_in",
                                       limit=10 if frame == "svo_in" else 6)
