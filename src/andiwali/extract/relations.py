@@ -1664,6 +1664,9 @@ class RuleEngine:
                     break
                 if lw[j] in (";", "."):
                     break
+            if comp is None and i > 0 and sent.mention_at[i - 1] >= 0 and i + 1 < sent.n and (
+                    sent.mention_at[i + 1] >= 0 or lw[i + 1] == "the" and i + 2 < sent.n and sent.mention_at[i + 2] >= 0):
+                comp = i + 1  # "Colombia says Venezuela shelters ...": a complement clause without "that"
             if comp is None:
                 continue
             spk = sent.left_arg(i, ACTORS, self.floor_before(cues, i), limit=14, blockers=False)
