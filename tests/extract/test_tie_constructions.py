@@ -184,15 +184,18 @@ def test_tagger_proposes_unknown_organizations_with_the_parser():
 
 
 def test_scores_on_the_sentence_sets():
-    """Measured floors (not targets): F1 0.868 on the sentences the rules were written from, 0.747 on the
-    test sentences never used to write rules or calibrate (2026-11-22); a drop means a regression."""
+    """Measured floors (not targets): F1 0.902 on the sentences the rules were written from, 0.871 on the
+    test sentences never used to write rules or calibrate (end of session 3); a drop means a regression."""
     dev = score_sentences(ROOT / "tests" / "extract" / "fixtures" / "tie_sentences.jsonl")
     test = score_sentences(ROOT / "tests" / "gold" / "sentences" / "test.jsonl")
     assert dev["sentences"] >= 200 and dev["f1"] >= 0.83, dev
     assert test["sentences"] >= 40 and test["f1"] >= 0.70, test
-    # the independent set (another author, styles and groups the rules were not written for): 0.48 (session 3)
+    # the independent sets (other authors, styles and groups the rules were not written for): 0.556 and 0.510
+    # at the end of session 3 (0.471 and 0.488 before any rule was written from their dev halves)
     fresh = score_sentences(ROOT / "tests" / "gold" / "sentences" / "fresh_test.jsonl")
-    assert fresh["sentences"] == 100 and fresh["f1"] >= 0.44, fresh
+    assert fresh["sentences"] == 100 and fresh["f1"] >= 0.50, fresh
+    fresh2 = score_sentences(ROOT / "tests" / "gold" / "sentences" / "fresh2_test.jsonl")
+    assert fresh2["sentences"] == 100 and fresh2["f1"] >= 0.46, fresh2
 
 
 @pytest.mark.skipif(not parser_available(), reason="the English spaCy model is not installed")
