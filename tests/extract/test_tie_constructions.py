@@ -48,6 +48,10 @@ def claims(text: str, parser: bool = False, min_confidence: float = 0.0) -> set[
     # "fought together against Z": allied with each other, fighting Z
     ("Hamas and Palestinian Islamic Jihad fought together against Israel.",
      {("Hamas", "allied_with", "Palestine Islamic Jihad", "asserted"), ("Hamas", "fights", "Israel", "asserted")}),
+    # "merged his X with Y to create Z": X and Y merge into Z
+    ("In 2013 Mokhtar Belmokhtar merged his al-Mulathamun Battalion with MUJAO to create al-Mourabitoun.",
+     {("al-Mulathamun Battalion", "merged_into", "al-Mourabitoun", "asserted"),
+      ("Movement for Unity and Jihad in West Africa", "merged_into", "al-Mourabitoun", "asserted")}),
     # "X and Y formed Z" (two or more groups) is a merger into Z
     ("Ahrar al-Sham and Jaysh al-Islam formed the Islamic Front in 2013.",
      {("Ahrar al-Sham", "merged_into", "Islamic Front (Syria)", "asserted"), ("Army of Islam", "merged_into", "Islamic Front (Syria)", "asserted")}),
