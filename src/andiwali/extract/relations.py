@@ -622,11 +622,9 @@ def _dep_subject(sent: Sentence, tm: TriggerMatch, kinds):
                 s = t.head
                 # "X is a faction that broke away", "X, a faction that broke away": the faction is X
                 named = 0 <= s.i - sent.ts < sent.n and sent.mention_at[s.i - sent.ts] >= 0
-                if named:
-                    pass
-                elif s.dep_ == "appos" and s.head.i < s.i:
+                if not named and s.dep_ == "appos" and s.head.i < s.i:
                     s = s.head
-                elif s.dep_ == "attr" and s.head.lemma_ == "be":
+                elif not named and s.dep_ == "attr" and s.head.lemma_ == "be":
                     s = next((c for c in s.head.children if c.dep_ == "nsubj"), s)
             i = s.i - sent.ts
             if 0 <= i < tm.start and any(sent.lowers[j] in ("–", "—", ":", ";") for j in range(i + 1, tm.start)):
@@ -700,7 +698,7 @@ _DENIAL = re.compile(
 
 def _denied_copies(sent: Sentence, cands: list[Candidate]) -> list[Candidate]:
     """A claim the sentence reports and a party then denies is kept, and its denial is a negated claim too."""
-    m = _DENIAL.search(sent.text)
+    m = _DENIAL.search(sent.text) if cands else None
     if m is None:
         return []
     cut = sent.start + m.start()
@@ -791,6 +789,8 @@ class RuleEngine:
     def __init__(self, lex: Lexicon | None = None):
         self.lex = lex or lexicon()
         self.onto = ontology()
+        # the triggers whose predicate the implicit possessive claims borrow ("X's leader", "X's Radwan Force")
+        self.first_trigger = {t.predicate: t for t in reversed(self.lex.triggers)}
 
     # ---- per sentence ------------------------------------------------------
     def sentence(self, sent: Sentence, state: dict) -> list[Candidate]:
@@ -1352,8 +1352,7 @@ class RuleEngine:
     def _possessive_leaders(self, sent: Sentence) -> list[tuple[TriggerMatch, Candidate]]:
         """"Charles Taylor's NPFL", "Muqtada al-Sadr's Mahdi Army": a person's group is the group the person leads."""
         out = []
-        trig = next((t for t in self.lex.triggers if t.predicate == "leads"), None)
-        branch = next((t for t in self.lex.triggers if t.predicate == "branch_of"), None)
+        trig, branch = self.first_trigger.get("leads"), self.first_trigger.get("branch_of")
         if trig is None or branch is None:
             return out
         for mi, m in enumerate(sent.mentions):
